@@ -1,1 +1,8 @@
-//! The one native integration test binary.
+//! The one native integration test binary (links once): golden CLI runs, annotated
+//! diagnostics fixtures, the k8s-openapi oracle, CLI behaviour, and tidy checks.
+
+mod cli;
+mod diagnostics;
+mod golden;
+mod oracle;
+mod tidy;
