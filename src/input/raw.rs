@@ -278,6 +278,10 @@ pub struct ContainerStatus {
     pub ready: Option<bool>,
     #[serde(default)]
     pub restart_count: Option<i64>,
+    /// Read for restartable init containers (sidecars), which count as started once this is
+    /// true (kubectl `printPod`).
+    #[serde(default)]
+    pub started: Option<bool>,
     #[serde(default)]
     pub state: Option<ContainerState>,
     #[serde(default)]
