@@ -14,6 +14,9 @@ pub mod input;
 pub mod model;
 pub mod route;
 
+pub mod layout;
+pub mod svg;
+
 pub mod json;
 pub mod kubectl;
 pub mod report;

@@ -1,0 +1,562 @@
+//! Layout: an [`Explanation`] on a [`Cluster`] becomes a [`Scene`] of positioned shapes.
+//!
+//! The client stands on the left, the load balancer (when the entry is one) beside it, and
+//! the nodes in columns on the right, each with the pods that back the Service inside it.
+//! Every path is a wire, one polyline per hop, so packets can travel it hop by hop; the extra
+//! node-to-node hop of `externalTrafficPolicy: Cluster` runs outside the nodes, on their right.
+//! Text is cut to fit its box, so labels never overlap, from 1 node to hundreds.
+
+pub mod motion;
+pub mod scene;
+
+use crate::model::{Cluster, Endpoint};
+use crate::route::{EntryKind, Explanation, Outcome, Place};
+pub use scene::{BoxKind, BoxShape, BoxState, Label, Point, PortMark, Rect, Scene, Stop, Wire};
+use std::collections::{BTreeMap, BTreeSet};
+
+const MARGIN: f64 = 20.0;
+const HEADING_H: f64 = 56.0;
+const CLIENT_W: f64 = 170.0;
+const CLIENT_H: f64 = 58.0;
+const LB_W: f64 = 170.0;
+const GAP_X: f64 = 70.0;
+const NODE_W: f64 = 300.0;
+const NODE_HEADER: f64 = 50.0;
+const NODE_PAD: f64 = 16.0;
+const NODE_GAP: f64 = 26.0;
+const POD_H: f64 = 46.0;
+/// The extra height of a box that carries an alert line.
+const ALERT_H: f64 = 16.0;
+const POD_GAP: f64 = 8.0;
+const COLUMN_GAP: f64 = 90.0;
+/// Pods drawn one by one per node; the rest share one "+N more pods" box.
+pub const MAX_PODS_PER_NODE: usize = 6;
+/// Average glyph width at the 12 px font the backends use, to cut text to fit.
+const CHAR_W: f64 = 6.8;
+
+/// Cuts `text` to at most `max_chars` characters, ending with `…` when cut.
+pub fn fit(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
+fn fit_width(text: &str, width: f64) -> String {
+    fit(text, ((width / CHAR_W).floor() as usize).max(4))
+}
+
+/// A backend of the service port as drawn: a pod, or a bare endpoint from a hand-written slice.
+struct Backend<'a> {
+    id: String,
+    title: String,
+    endpoint: &'a Endpoint,
+}
+
+fn backend_id(endpoint: &Endpoint) -> String {
+    match &endpoint.pod {
+        Some(pod) => format!("pod/{pod}"),
+        None => format!("endpoint/{}:{}", endpoint.ip, endpoint.port),
+    }
+}
+
+/// Lays out `explanation` over `cluster`.
+pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
+    let mut scene = Scene::default();
+    let service = cluster.service(&explanation.namespace, &explanation.service);
+    let port = service.and_then(|svc| svc.ports.iter().find(|p| p.name == explanation.port.name));
+    let no_endpoints: Vec<Endpoint> = Vec::new();
+    let endpoints = port.map_or(&no_endpoints, |p| &p.endpoints);
+
+    // Shares per box id, from the explanation.
+    let mut shares: BTreeMap<String, String> = BTreeMap::new();
+    for pod in &explanation.pods {
+        shares
+            .insert(format!("pod/{}", pod.pod), format!("{} · {}", pod.share, pod.share.percent()));
+    }
+    for path in &explanation.paths {
+        if let Some(target) = &path.target {
+            if target.pod.is_none() {
+                let id = format!("endpoint/{}:{}", target.ip, target.port);
+                shares
+                    .entry(id)
+                    .or_insert_with(|| format!("{} · {}", path.share, path.share.percent()));
+            }
+        }
+    }
+
+    // Backends grouped by node; endpoints without nodeName go to a stand-in node.
+    const NO_NODE: &str = "(no nodeName)";
+    let mut by_node: BTreeMap<String, Vec<Backend>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for endpoint in endpoints {
+        let id = backend_id(endpoint);
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let title =
+            endpoint.pod.clone().unwrap_or_else(|| format!("{}:{}", endpoint.ip, endpoint.port));
+        let node = endpoint.node_name.clone().unwrap_or_else(|| NO_NODE.to_string());
+        by_node.entry(node).or_default().push(Backend { id, title, endpoint });
+    }
+    let client_pod = match &explanation.client.client {
+        crate::route::Client::Pod { name, .. } => Some(name.clone()),
+        _ => None,
+    };
+    let client_node = explanation.client.node.clone();
+
+    // Where connections die: the box their last hop reaches gets an alert line.
+    let mut alerts: BTreeMap<String, String> = BTreeMap::new();
+    for path in explanation.paths.iter().filter(|p| p.outcome != Outcome::Delivered) {
+        let id = match path.hops.last().map(|h| &h.to) {
+            Some(Place::Node(name)) => format!("node/{name}"),
+            Some(Place::LoadBalancer) => "load-balancer".to_string(),
+            Some(Place::Pod(name)) => format!("pod/{name}"),
+            Some(Place::Client) | None => "client".to_string(),
+        };
+        alerts.entry(id).or_insert_with(|| format!("✕ {}: {}", path.outcome.as_str(), path.reason));
+    }
+
+    // Node order: by name, as kubectl lists them; the stand-in last.
+    let mut node_names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    if by_node.contains_key(NO_NODE) {
+        node_names.push(NO_NODE.to_string());
+    }
+    for name in by_node.keys() {
+        if !node_names.contains(name) {
+            node_names.push(name.clone());
+        }
+    }
+
+    // Heading.
+    let policy = &explanation.policy;
+    scene.labels.push(Label {
+        at: Point::new(MARGIN, 24.0),
+        text: format!(
+            "{}/{} · port {} {}/{} → {}",
+            explanation.namespace,
+            explanation.service,
+            if explanation.port.name.is_empty() { "(unnamed)" } else { &explanation.port.name },
+            explanation.port.port,
+            explanation.port.protocol,
+            explanation.port.target_port
+        ),
+        is_heading: true,
+    });
+    scene.labels.push(Label {
+        at: Point::new(MARGIN, 44.0),
+        text: format!(
+            "entry {} {} · externalTrafficPolicy {}{} · internalTrafficPolicy {}{} · {}",
+            explanation.entry.kind,
+            explanation.entry.address,
+            policy.external_traffic_policy,
+            if policy.external_overridden { " (override)" } else { "" },
+            policy.internal_traffic_policy,
+            if policy.internal_overridden { " (override)" } else { "" },
+            explanation.outcome.as_str()
+        ),
+        is_heading: false,
+    });
+
+    let has_lb = explanation.entry.kind == EntryKind::LoadBalancer
+        || explanation.paths.iter().any(|p| p.hops.iter().any(|h| h.to == Place::LoadBalancer));
+    let nodes_x = MARGIN + CLIENT_W + GAP_X + if has_lb { LB_W + GAP_X } else { 0.0 };
+    let top = HEADING_H + 14.0;
+
+    // Node boxes in columns.
+    let n_nodes = node_names.len().max(1);
+    let columns =
+        if n_nodes <= 4 { 1 } else { ((n_nodes as f64 / 4.0).sqrt().ceil() as usize).max(1) };
+    let per_column = n_nodes.div_ceil(columns);
+    let mut node_rects: BTreeMap<String, Rect> = BTreeMap::new();
+    let mut node_column: BTreeMap<String, usize> = BTreeMap::new();
+    let mut column_right = vec![0.0_f64; columns];
+    let mut max_bottom = top;
+    let mut pod_rects: BTreeMap<String, Rect> = BTreeMap::new();
+    let lb_pool: BTreeSet<&String> = explanation.load_balancer_nodes.iter().collect();
+    for (idx, node_name) in node_names.iter().enumerate() {
+        let column = idx / per_column;
+        let row_in_column = idx % per_column;
+        let x = nodes_x + column as f64 * (NODE_W + COLUMN_GAP);
+        let _ = row_in_column;
+        let backends = by_node.get(node_name).map(Vec::as_slice).unwrap_or(&[]);
+        let mut drawn: Vec<&Backend> = backends.iter().collect();
+        drawn.sort_by(|a, b| a.title.cmp(&b.title));
+        let mut shown_pods = drawn.len().min(MAX_PODS_PER_NODE);
+        let has_more = drawn.len() > MAX_PODS_PER_NODE;
+        if has_more {
+            shown_pods = MAX_PODS_PER_NODE - 1;
+        }
+        let client_pod_here = client_pod.as_ref().filter(|name| {
+            cluster
+                .pods
+                .iter()
+                .any(|p| &p.name == *name && p.node_name.as_deref() == Some(node_name.as_str()))
+                && !drawn.iter().any(|b| b.endpoint.pod.as_deref() == Some(name.as_str()))
+        });
+        let rows = shown_pods + usize::from(has_more) + usize::from(client_pod_here.is_some());
+        let alert = alerts
+            .get(&format!("node/{node_name}"))
+            .map(|text| fit_width(text, NODE_W - 2.0 * NODE_PAD));
+        let header = NODE_HEADER + if alert.is_some() { ALERT_H } else { 0.0 };
+        let height = header
+            + rows as f64 * (POD_H + POD_GAP)
+            + if rows == 0 { 10.0 } else { NODE_PAD - POD_GAP };
+        let y = column_y(&node_rects, &node_column, column, top);
+        let rect = Rect { x, y, w: NODE_W, h: height };
+        node_rects.insert(node_name.clone(), rect);
+        node_column.insert(node_name.clone(), column);
+        column_right[column] = rect.right();
+        max_bottom = max_bottom.max(rect.bottom());
+
+        let node = cluster.node(node_name);
+        let mut lines = Vec::new();
+        if let Some(node) = node {
+            let mut line = node.internal_ip.to_string();
+            if let Some(cidr) = &node.pod_cidr {
+                line.push_str(&format!(" · pods {cidr}"));
+            }
+            lines.push(fit_width(&line, NODE_W - 2.0 * NODE_PAD));
+        }
+        let state = if node.is_some_and(|n| n.ready == Some(false)) {
+            BoxState::NotReady
+        } else if has_lb && !lb_pool.contains(node_name) {
+            BoxState::OutOfPool
+        } else if client_node.as_deref() == Some(node_name.as_str()) && client_pod.is_none() {
+            BoxState::IsClient
+        } else {
+            BoxState::Normal
+        };
+        scene.boxes.push(BoxShape {
+            kind: BoxKind::Node,
+            id: format!("node/{node_name}"),
+            rect,
+            title: fit_width(node_name, NODE_W - 2.0 * NODE_PAD),
+            lines,
+            alert,
+            state,
+        });
+
+        // Pods inside the node.
+        let mut row = 0usize;
+        let pod_w = NODE_W - 2.0 * NODE_PAD;
+        for backend in drawn.iter().take(shown_pods) {
+            let pod_rect = Rect {
+                x: x + NODE_PAD,
+                y: y + header + row as f64 * (POD_H + POD_GAP),
+                w: pod_w,
+                h: POD_H,
+            };
+            row += 1;
+            let endpoint = backend.endpoint;
+            let readiness = if endpoint.is_terminating {
+                if endpoint.is_serving {
+                    "terminating, serving"
+                } else {
+                    "terminating"
+                }
+            } else if endpoint.is_ready {
+                "ready"
+            } else {
+                "not ready"
+            };
+            let mut line = format!("{} · {}", endpoint.ip, readiness);
+            if let Some(share) = shares.get(&backend.id) {
+                line = format!("{line} · {share}");
+            }
+            let state = if endpoint.is_terminating {
+                BoxState::Terminating
+            } else if !endpoint.is_ready {
+                BoxState::NotReady
+            } else if client_pod.as_deref() == endpoint.pod.as_deref() && client_pod.is_some() {
+                BoxState::IsClient
+            } else {
+                BoxState::Normal
+            };
+            pod_rects.insert(backend.id.clone(), pod_rect);
+            scene.boxes.push(BoxShape {
+                kind: BoxKind::Pod,
+                id: backend.id.clone(),
+                rect: pod_rect,
+                title: fit_width(&backend.title, pod_w - 16.0),
+                lines: vec![fit_width(&line, pod_w - 16.0)],
+                alert: None,
+                state,
+            });
+        }
+        if has_more {
+            let hidden = &drawn[shown_pods..];
+            let more_rect = Rect {
+                x: x + NODE_PAD,
+                y: y + header + row as f64 * (POD_H + POD_GAP),
+                w: pod_w,
+                h: POD_H,
+            };
+            row += 1;
+            let id = format!("more/{node_name}");
+            for backend in hidden {
+                pod_rects.insert(backend.id.clone(), more_rect);
+            }
+            let with_traffic = hidden.iter().filter(|b| shares.contains_key(&b.id)).count();
+            scene.boxes.push(BoxShape {
+                kind: BoxKind::MorePods,
+                id,
+                rect: more_rect,
+                title: format!("+{} more pods", hidden.len()),
+                lines: vec![format!("{with_traffic} of them receive traffic")],
+                alert: None,
+                state: BoxState::Normal,
+            });
+        }
+        if let Some(name) = client_pod_here {
+            let pod_rect = Rect {
+                x: x + NODE_PAD,
+                y: y + header + row as f64 * (POD_H + POD_GAP),
+                w: pod_w,
+                h: POD_H,
+            };
+            pod_rects.insert(format!("pod/{name}"), pod_rect);
+            let ip = explanation.client.ip.to_string();
+            scene.boxes.push(BoxShape {
+                kind: BoxKind::Pod,
+                id: format!("pod/{name}"),
+                rect: pod_rect,
+                title: fit_width(name, pod_w - 16.0),
+                lines: vec![fit_width(&format!("{ip} · client"), pod_w - 16.0)],
+                alert: None,
+                state: BoxState::IsClient,
+            });
+        }
+    }
+
+    // Client and load balancer, centred on the first column.
+    let first_column_bottom = node_rects
+        .iter()
+        .filter(|(name, _)| node_column.get(*name) == Some(&0))
+        .map(|(_, r)| r.bottom())
+        .fold(top + CLIENT_H, f64::max);
+    let mid_y = ((top + first_column_bottom) / 2.0).min(top + 260.0);
+    let client_h = CLIENT_H + if alerts.contains_key("client") { ALERT_H } else { 0.0 };
+    let client_rect = Rect { x: MARGIN, y: mid_y - CLIENT_H / 2.0, w: CLIENT_W, h: client_h };
+    let (client_title, client_line) = match &explanation.client.client {
+        crate::route::Client::External(ip) => ("client (outside)".to_string(), ip.to_string()),
+        crate::route::Client::Pod { name, .. } => {
+            (format!("pod {name}"), explanation.client.ip.to_string())
+        }
+        crate::route::Client::Node(name) => {
+            (format!("node {name}"), explanation.client.ip.to_string())
+        }
+    };
+    scene.boxes.insert(
+        0,
+        BoxShape {
+            kind: BoxKind::Client,
+            id: "client".to_string(),
+            rect: client_rect,
+            title: fit_width(&client_title, CLIENT_W - 16.0),
+            lines: vec![fit_width(&client_line, CLIENT_W - 16.0)],
+            alert: alerts.get("client").map(|text| fit_width(text, CLIENT_W - 16.0)),
+            state: BoxState::Normal,
+        },
+    );
+    let lb_h = CLIENT_H + if alerts.contains_key("load-balancer") { ALERT_H } else { 0.0 };
+    let lb_rect =
+        Rect { x: MARGIN + CLIENT_W + GAP_X, y: mid_y - CLIENT_H / 2.0, w: LB_W, h: lb_h };
+    if has_lb {
+        scene.boxes.insert(
+            1,
+            BoxShape {
+                kind: BoxKind::LoadBalancer,
+                id: "load-balancer".to_string(),
+                rect: lb_rect,
+                title: "load balancer".to_string(),
+                lines: vec![fit_width(&explanation.entry.address.to_string(), LB_W - 16.0)],
+                alert: alerts.get("load-balancer").map(|text| fit_width(text, LB_W - 16.0)),
+                state: BoxState::Normal,
+            },
+        );
+    }
+
+    // Port marks: where the entry's packets arrive on each node.
+    let port_label = match explanation.entry.kind {
+        EntryKind::NodePort => explanation.port.node_port.map(|p| format!(":{p}")),
+        EntryKind::LoadBalancer => explanation.port.node_port.map(|p| format!(":{p}")),
+        EntryKind::ExternalIp => Some(format!(":{}", explanation.port.port)),
+        EntryKind::ClusterIp => None,
+    };
+    if let Some(label) = port_label {
+        for (name, rect) in &node_rects {
+            if cluster.node(name).is_some() {
+                scene.ports.push(PortMark {
+                    node: name.clone(),
+                    at: port_point(rect),
+                    label: label.clone(),
+                });
+            }
+        }
+    }
+
+    // Wires.
+    let client_pod_id = client_pod.as_ref().map(|name| format!("pod/{name}"));
+    for (path_idx, path) in explanation.paths.iter().enumerate() {
+        let mut hops: Vec<Vec<Point>> = Vec::new();
+        let mut cursor: Option<Point> = None;
+        let mut lane = 0.0;
+        for hop in &path.hops {
+            let start = cursor.unwrap_or_else(|| match &hop.from {
+                Place::Client => match &client_pod_id {
+                    Some(id) => pod_rects.get(id).map_or(right_mid(&client_rect), right_mid),
+                    None => right_mid(&client_rect),
+                },
+                Place::LoadBalancer => right_mid(&lb_rect),
+                Place::Node(name) => {
+                    node_rects.get(name).map_or(right_mid(&client_rect), port_point)
+                }
+                Place::Pod(name) => {
+                    pod_rects.get(&format!("pod/{name}")).map_or(right_mid(&client_rect), right_mid)
+                }
+            });
+            let points = match (&hop.from, &hop.to) {
+                (_, Place::LoadBalancer) => curve(start, left_mid(&lb_rect)),
+                (Place::Node(from), Place::Node(to)) if from != to => {
+                    let (Some(a), Some(b)) = (node_rects.get(from), node_rects.get(to)) else {
+                        hops.push(vec![start]);
+                        continue;
+                    };
+                    lane += 1.0;
+                    let col_a = node_column.get(from).copied().unwrap_or(0);
+                    let col_b = node_column.get(to).copied().unwrap_or(0);
+                    let lane_a = column_right.get(col_a).copied().unwrap_or(a.right())
+                        + 12.0
+                        + 5.0 * (lane % 6.0);
+                    let lane_b = column_right.get(col_b).copied().unwrap_or(b.right())
+                        + 12.0
+                        + 5.0 * (lane % 6.0);
+                    let ya = a.y + NODE_HEADER - 6.0;
+                    let yb = b.y + NODE_HEADER - 6.0;
+                    let mut pts = vec![
+                        start,
+                        Point::new(a.x + 10.0, ya),
+                        Point::new(a.right(), ya),
+                        Point::new(lane_a, ya),
+                    ];
+                    if col_a != col_b {
+                        let over = top - 8.0;
+                        pts.push(Point::new(lane_a, over));
+                        pts.push(Point::new(lane_b, over));
+                    }
+                    pts.push(Point::new(lane_b, yb));
+                    pts.push(Point::new(b.right(), yb));
+                    pts
+                }
+                (_, Place::Node(name)) => match node_rects.get(name) {
+                    Some(rect) => {
+                        let from_own_pod = matches!(&hop.from, Place::Pod(_))
+                            || (matches!(&hop.from, Place::Client) && client_pod_id.is_some());
+                        if from_own_pod {
+                            // A pod's packet is caught by its own node's rules: a short hook
+                            // up to the node's header.
+                            vec![start, Point::new(rect.x + NODE_W - 30.0, rect.y + 30.0)]
+                        } else {
+                            curve(start, port_point(rect))
+                        }
+                    }
+                    None => vec![start],
+                },
+                (_, Place::Pod(name)) => {
+                    let id = format!("pod/{name}");
+                    let target = pod_rects.get(&id).copied().or_else(|| {
+                        path.target.as_ref().and_then(|t| {
+                            pod_rects.get(&format!("endpoint/{}:{}", t.ip, t.port)).copied()
+                        })
+                    });
+                    match target {
+                        Some(rect) => {
+                            if start.x > rect.x + rect.w / 2.0 {
+                                vec![
+                                    start,
+                                    Point::new(rect.right() + 6.0, start.y),
+                                    right_mid(&rect),
+                                ]
+                            } else {
+                                curve(start, left_mid(&rect))
+                            }
+                        }
+                        None => vec![start],
+                    }
+                }
+                (_, Place::Client) => vec![start, right_mid(&client_rect)],
+            };
+            cursor = points.last().copied();
+            hops.push(points);
+        }
+        let is_delivered = path.outcome == Outcome::Delivered;
+        scene.wires.push(Wire {
+            path_idx,
+            hops,
+            width: 1.5 + 12.0 * path.share.to_f64(),
+            is_delivered,
+            share_label: path.share.to_string(),
+        });
+        if !is_delivered {
+            let at = cursor.unwrap_or_else(|| right_mid(&client_rect));
+            scene.stops.push(Stop {
+                path_idx,
+                at,
+                outcome: path.outcome.as_str().to_string(),
+                reason: path.reason.clone(),
+            });
+        }
+    }
+
+    let right =
+        column_right.iter().copied().fold(nodes_x + NODE_W, f64::max) + COLUMN_GAP / 2.0 + 20.0;
+    scene.width = right.max(640.0);
+    scene.height = max_bottom.max(client_rect.bottom()) + MARGIN + 10.0;
+    scene
+}
+
+fn column_y(
+    rects: &BTreeMap<String, Rect>,
+    columns: &BTreeMap<String, usize>,
+    column: usize,
+    top: f64,
+) -> f64 {
+    rects
+        .iter()
+        .filter(|(name, _)| columns.get(*name) == Some(&column))
+        .map(|(_, r)| r.bottom() + NODE_GAP)
+        .fold(top, f64::max)
+}
+
+fn port_point(rect: &Rect) -> Point {
+    Point::new(rect.x, rect.y + 26.0)
+}
+
+fn right_mid(rect: &Rect) -> Point {
+    Point::new(rect.right(), rect.center_y())
+}
+
+fn left_mid(rect: &Rect) -> Point {
+    Point::new(rect.x, rect.center_y())
+}
+
+/// A smooth S-curve from `a` to `b` with horizontal ends, sampled as a polyline so a packet
+/// can follow it at constant speed.
+fn curve(a: Point, b: Point) -> Vec<Point> {
+    const STEPS: usize = 16;
+    let dx = (b.x - a.x) / 2.0;
+    let c1 = Point::new(a.x + dx, a.y);
+    let c2 = Point::new(b.x - dx, b.y);
+    (0..=STEPS)
+        .map(|step| {
+            let t = step as f64 / STEPS as f64;
+            let u = 1.0 - t;
+            Point::new(
+                u * u * u * a.x + 3.0 * u * u * t * c1.x + 3.0 * u * t * t * c2.x + t * t * t * b.x,
+                u * u * u * a.y + 3.0 * u * u * t * c1.y + 3.0 * u * t * t * c2.y + t * t * t * b.y,
+            )
+        })
+        .collect()
+}

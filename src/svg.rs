@@ -1,0 +1,256 @@
+//! The only SVG writer: a [`Scene`] becomes standalone SVG text.
+//!
+//! The page shows this very text as its diagram and downloads it; the CLI's `render` writes
+//! it to a file. Styles are inline and there is no script, so the file opens anywhere, and the
+//! same scene always gives the same bytes (coordinates are printed with one decimal).
+
+use crate::layout::{BoxKind, BoxState, Point, Scene};
+use std::fmt::Write;
+
+/// Colours: the page follows the system (`Auto`); exports pick one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "auto" => Some(Theme::Auto),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
+/// Escapes text for SVG element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+// Okabe–Ito colours: told apart by people with any common colour-vision deficiency.
+const LIGHT: &str = "--bg:#ffffff;--fg:#1d1d1f;--muted:#5f6368;--node:#f4f6f8;--node-stroke:#8a9199;\
+--pod:#ffffff;--pod-stroke:#0072B2;--lb:#fff7e6;--lb-stroke:#E69F00;--client:#eef6fb;--client-stroke:#56B4E9;\
+--wire:#0072B2;--snat:#D55E00;--stop:#D55E00;--port:#009E73;";
+const DARK: &str = "--bg:#15181c;--fg:#e8eaed;--muted:#a9b0b8;--node:#1f252c;--node-stroke:#6b747e;\
+--pod:#15181c;--pod-stroke:#56B4E9;--lb:#2b2414;--lb-stroke:#E69F00;--client:#142630;--client-stroke:#56B4E9;\
+--wire:#56B4E9;--snat:#E69F00;--stop:#ff8a65;--port:#3fd0a4;";
+
+fn style(theme: Theme) -> String {
+    let vars = match theme {
+        Theme::Light | Theme::Auto => LIGHT,
+        Theme::Dark => DARK,
+    };
+    let mut css = format!(".svcroute{{{vars}}}");
+    if theme == Theme::Auto {
+        css.push_str(&format!("@media (prefers-color-scheme: dark){{.svcroute{{{DARK}}}}}"));
+    }
+    css.push_str(
+        ".svcroute{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;font-size:12px}\
+.svcroute .bg{fill:var(--bg)}\
+.svcroute text{fill:var(--fg)}\
+.svcroute .heading{font-size:15px;font-weight:600}\
+.svcroute .muted{fill:var(--muted)}\
+.svcroute .title{font-weight:600}\
+.svcroute .box-node rect{fill:var(--node);stroke:var(--node-stroke);stroke-width:1.5}\
+.svcroute .box-pod rect,.svcroute .box-more rect{fill:var(--pod);stroke:var(--pod-stroke);stroke-width:1.5}\
+.svcroute .box-lb rect{fill:var(--lb);stroke:var(--lb-stroke);stroke-width:1.5}\
+.svcroute .box-client rect{fill:var(--client);stroke:var(--client-stroke);stroke-width:1.5}\
+.svcroute .state-notready rect,.svcroute .state-terminating rect{stroke-dasharray:5 3}\
+.svcroute .state-outofpool rect{stroke-dasharray:2 3;opacity:.75}\
+.svcroute .state-isclient rect{stroke-width:3}\
+.svcroute .wire{fill:none;stroke:var(--wire);stroke-linecap:round;stroke-linejoin:round;opacity:.8}\
+.svcroute .wire.blocked{stroke:var(--stop);stroke-dasharray:6 4}\
+.svcroute .stop path{stroke:var(--stop);stroke-width:3;fill:none}\
+.svcroute .alert{fill:var(--stop);font-weight:600}\
+.svcroute .port rect{fill:var(--port)}\
+.svcroute .port text{fill:var(--port);font-weight:600}",
+    );
+    css
+}
+
+fn points(pts: &[Point]) -> String {
+    let mut out = String::new();
+    for (idx, p) in pts.iter().enumerate() {
+        if idx > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{:.1},{:.1}", p.x, p.y);
+    }
+    out
+}
+
+/// What to put around the diagram.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub theme: Theme,
+    /// A short accessible title (`<title>`), e.g. "default/kiada via load-balancer".
+    pub title: String,
+    /// Lines under the diagram (service, entry, policy, shares), for exports.
+    pub caption: Vec<String>,
+    /// A further SVG drawn under the diagram and caption (the shares chart), with its size.
+    pub appendix: Option<(String, f64, f64)>,
+}
+
+/// Writes `scene` as a standalone SVG document.
+pub fn write(scene: &Scene, options: &Options) -> String {
+    let caption_h =
+        if options.caption.is_empty() { 0.0 } else { 12.0 + 18.0 * options.caption.len() as f64 };
+    let (appendix_w, appendix_h) =
+        options.appendix.as_ref().map_or((0.0, 0.0), |(_, w, h)| (*w, *h));
+    let width = scene.width.max(appendix_w + 40.0);
+    let height = scene.height + caption_h + appendix_h;
+    let mut out = String::with_capacity(16 * 1024);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"svcroute\" viewBox=\"0 0 {width:.1} {height:.1}\" \
+width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-labelledby=\"svcroute-title\">"
+    );
+    let _ = write!(out, "<title id=\"svcroute-title\">{}</title>", escape(&options.title));
+    let _ = write!(out, "<style>{}</style>", style(options.theme));
+    let _ = write!(
+        out,
+        "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"{width:.1}\" height=\"{height:.1}\"/>"
+    );
+    for label in &scene.labels {
+        let class = if label.is_heading { "heading" } else { "muted" };
+        let _ = write!(
+            out,
+            "<text class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            label.at.x,
+            label.at.y,
+            escape(&label.text)
+        );
+    }
+    for shape in &scene.boxes {
+        let kind = match shape.kind {
+            BoxKind::Client => "client",
+            BoxKind::LoadBalancer => "lb",
+            BoxKind::Node => "node",
+            BoxKind::Pod => "pod",
+            BoxKind::MorePods => "more",
+        };
+        let state = match shape.state {
+            BoxState::Normal => "normal",
+            BoxState::NotReady => "notready",
+            BoxState::Terminating => "terminating",
+            BoxState::OutOfPool => "outofpool",
+            BoxState::IsClient => "isclient",
+        };
+        let r = shape.rect;
+        let _ = write!(
+            out,
+            "<g class=\"box box-{kind} state-{state}\" data-id=\"{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\"/>",
+            escape(&shape.id),
+            r.x,
+            r.y,
+            r.w,
+            r.h
+        );
+        let _ = write!(
+            out,
+            "<text class=\"title\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            r.x + 10.0,
+            r.y + 18.0,
+            escape(&shape.title)
+        );
+        for (idx, line) in shape.lines.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<text class=\"muted\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                r.x + 10.0,
+                r.y + 34.0 + 14.0 * idx as f64,
+                escape(line)
+            );
+        }
+        if let Some(alert) = &shape.alert {
+            let _ = write!(
+                out,
+                "<text class=\"alert\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                r.x + 10.0,
+                r.y + 34.0 + 14.0 * shape.lines.len() as f64,
+                escape(alert)
+            );
+        }
+        out.push_str("</g>");
+    }
+    for wire in &scene.wires {
+        let class = if wire.is_delivered { "wire" } else { "wire blocked" };
+        let _ = write!(
+            out,
+            "<g class=\"path\" data-path=\"{}\"><title>path {} · share {}</title>",
+            wire.path_idx,
+            wire.path_idx + 1,
+            escape(&wire.share_label)
+        );
+        for hop in &wire.hops {
+            let _ = write!(
+                out,
+                "<polyline class=\"{class}\" stroke-width=\"{:.1}\" points=\"{}\"/>",
+                wire.width,
+                points(hop)
+            );
+        }
+        out.push_str("</g>");
+    }
+    for port in &scene.ports {
+        let _ = write!(
+            out,
+            "<g class=\"port\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"12\" rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></g>",
+            port.at.x - 4.0,
+            port.at.y - 6.0,
+            port.at.x - 8.0,
+            port.at.y - 8.0,
+            escape(&port.label)
+        );
+    }
+    for stop in &scene.stops {
+        let (x, y) = (stop.at.x - 16.0, stop.at.y + 2.0);
+        let _ = write!(
+            out,
+            "<g class=\"stop\" data-path=\"{}\"><title>{}: {}</title><path d=\"M{:.1} {:.1}l10 10m0 -10l-10 10\"/></g>",
+            stop.path_idx,
+            escape(&stop.outcome),
+            escape(&stop.reason),
+            x - 5.0,
+            y - 5.0,
+        );
+    }
+    let mut y = scene.height;
+    for line in &options.caption {
+        y += 18.0;
+        let _ = write!(out, "<text x=\"20\" y=\"{y:.1}\">{}</text>", escape(line));
+    }
+    if let Some((appendix, _, _)) = &options.appendix {
+        let _ = write!(
+            out,
+            "<g transform=\"translate(20 {:.1})\">{}</g>",
+            scene.height + caption_h,
+            strip_xml_declaration(appendix)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.strip_prefix("<?xml") {
+        Some(rest) => rest.find("?>").map_or(svg, |end| rest[end + 2..].trim_start()),
+        None => svg,
+    }
+}
