@@ -8,7 +8,17 @@
 //! overrides). Output: an [`Explanation`]: an [`Outcome`] with a reason in plain words, and
 //! the paths with their exact [`Share`] of new connections, every hop, and every rewrite.
 
+pub mod endpoints;
+pub mod entry;
+pub mod load_balancer;
+pub mod nat;
+mod paths;
+pub mod proxy;
 pub mod share;
+pub mod simulate;
+
+#[cfg(test)]
+mod tests;
 
 use crate::model::{Cluster, Protocol, TargetPort, TrafficPolicy};
 use std::fmt;
@@ -282,18 +292,37 @@ pub struct Explanation {
 /// A query that names something the cluster does not have. Its `Display` names what exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryError {
-    NoService { namespace: String, name: String, existing: Vec<String> },
-    NoPort { service: String, wanted: String, existing: Vec<String> },
-    NoNode { name: String, existing: Vec<String> },
-    NoPod { namespace: String, name: String, existing: Vec<String> },
+    NoService {
+        namespace: String,
+        name: String,
+        existing: Vec<String>,
+    },
+    NoPort {
+        service: String,
+        wanted: String,
+        existing: Vec<String>,
+    },
+    NoNode {
+        name: String,
+        existing: Vec<String>,
+    },
+    NoPod {
+        namespace: String,
+        name: String,
+        existing: Vec<String>,
+    },
     /// The entry point does not exist for this Service (a node-port on a ClusterIP Service,
     /// an external-ip without `spec.externalIPs`, a load balancer still `<pending>`).
-    EntryUnavailable { entry: EntryKind, reason: String },
+    EntryUnavailable {
+        entry: EntryKind,
+        reason: String,
+    },
 }
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |items: &[String]| if items.is_empty() { "none".to_string() } else { items.join(", ") };
+        let list =
+            |items: &[String]| if items.is_empty() { "none".to_string() } else { items.join(", ") };
         match self {
             QueryError::NoService { namespace, name, existing } => write!(
                 f,
@@ -311,13 +340,18 @@ impl fmt::Display for QueryError {
                 "no pod `{name}` in namespace `{namespace}` (pods here: {})",
                 list(existing)
             ),
-            QueryError::EntryUnavailable { entry, reason } => write!(f, "no {entry} entry: {reason}"),
+            QueryError::EntryUnavailable { entry, reason } => {
+                write!(f, "no {entry} entry: {reason}")
+            }
         }
     }
 }
 
 /// Explains what kube-proxy and the load balancer do with new connections for `query`.
+///
+/// A dropped or rejected connection is an answer (`Outcome`), not an error; errors are for
+/// queries naming something the cluster lacks.
 pub fn explain(cluster: &Cluster, query: &Query) -> Result<Explanation, QueryError> {
-    let _ = (cluster, query);
-    Err(QueryError::EntryUnavailable { entry: EntryKind::ClusterIp, reason: "not built yet".into() })
+    let resolved = entry::resolve(cluster, query)?;
+    paths::explain(cluster, query, resolved)
 }

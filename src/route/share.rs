@@ -50,6 +50,9 @@ impl Share {
         self.num as f64 / self.den as f64
     }
 
+    // Inherent `mul`/`add` rather than operator traits: they never panic on overflow and
+    // read plainly at call sites (`weight.mul(share)`).
+    #[allow(clippy::should_implement_trait)]
     /// Product of two shares (a node's weight times an endpoint's share on that node).
     pub fn mul(self, other: Share) -> Share {
         let g1 = gcd(self.num, other.den).max(1);
@@ -62,6 +65,7 @@ impl Share {
         }
     }
 
+    #[allow(clippy::should_implement_trait)]
     /// Sum of two shares; exact unless the denominators' lcm overflows u128, in which case
     /// the nearest fraction with a 2^64 denominator stands in (never reached by real
     /// clusters: it needs hundreds of distinct co-prime pod counts).

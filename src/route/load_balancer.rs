@@ -1,0 +1,90 @@
+//! The load balancer in front of the nodes: which nodes the cloud service controller puts
+//! in its backend pool, and which of them pass the health check (facts 8.1, 8.4, 5.4).
+
+use super::endpoints::local_ready_endpoints;
+use crate::model::{Cluster, Node, Service, TrafficPolicy};
+
+/// The label that keeps a node out of load-balancer pools (facts 8.4).
+pub const EXCLUDE_LABEL: &str = "node.kubernetes.io/exclude-from-external-load-balancers";
+
+/// The Cluster Autoscaler's taint on a node it is removing (facts 8.2, 8.4).
+pub const TO_BE_DELETED_TAINT: &str = "ToBeDeletedByClusterAutoscaler";
+
+/// Go's `strconv.ParseBool`: the only spellings it accepts.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Why the cloud service controller leaves `node` out of the pool, if it does
+/// (`stableNodeSetPredicates` in k8s `staging/src/k8s.io/cloud-provider/controllers/service/controller.go`).
+/// Readiness is ignored: the health check deals with unready nodes.
+pub fn excluded_from_pool(node: &Node) -> Option<String> {
+    if let Some(value) = node.labels.get(EXCLUDE_LABEL) {
+        // `false` keeps the node; `true` or anything unparsable (even empty) excludes it.
+        if parse_bool(value) != Some(false) {
+            return Some(format!("labelled {EXCLUDE_LABEL}={value:?}"));
+        }
+    }
+    if node.is_being_deleted {
+        return Some("being deleted".to_string());
+    }
+    if node.taints.iter().any(|taint| taint.key == TO_BE_DELETED_TAINT) {
+        return Some(format!("tainted {TO_BE_DELETED_TAINT}"));
+    }
+    None
+}
+
+/// The load balancer's view of the nodes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pool {
+    /// Nodes in the backend set, sorted by name.
+    pub members: Vec<String>,
+    /// Nodes left out, with the reason.
+    pub excluded: Vec<(String, String)>,
+    /// Members that get new connections: all of them under eTP Cluster; under eTP Local
+    /// those whose health check on healthCheckNodePort answers 200.
+    pub healthy: Vec<String>,
+    /// Members whose health check answers 503 (eTP Local only).
+    pub failing: Vec<String>,
+}
+
+/// The pool and its health for `service` under `external` policy.
+///
+/// Under eTP Local every kube-proxy answers 200 on healthCheckNodePort only with at least one
+/// local ready endpoint (terminating ones do not count; facts 8.1), so the load balancer
+/// spreads new connections evenly over those nodes only (facts 5.4).
+pub fn pool(cluster: &Cluster, service: &Service, external: TrafficPolicy) -> Pool {
+    let mut nodes: Vec<&Node> = cluster.nodes.iter().collect();
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut pool = Pool::default();
+    for node in nodes {
+        if let Some(reason) = excluded_from_pool(node) {
+            pool.excluded.push((node.name.clone(), reason));
+            continue;
+        }
+        pool.members.push(node.name.clone());
+        if external == TrafficPolicy::Cluster || local_ready_endpoints(service, &node.name) > 0 {
+            pool.healthy.push(node.name.clone());
+        } else {
+            pool.failing.push(node.name.clone());
+        }
+    }
+    pool
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_bool_follows_go() {
+        assert_eq!(parse_bool("False"), Some(false));
+        assert_eq!(parse_bool("T"), Some(true));
+        assert_eq!(parse_bool(""), None);
+        assert_eq!(parse_bool("yes"), None);
+    }
+}
