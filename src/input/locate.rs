@@ -1,0 +1,211 @@
+//! Field positions, found on demand: a document's text is run through saphyr-parser's event
+//! parser once, into a small tree of keys and spans, cached for every later lookup.
+//!
+//! Building the tree uses an explicit stack, so deeply nested input cannot overflow the
+//! call stack; the fast path of [`super::parse`] never builds it.
+
+use super::span::{PathSegment, Span};
+use super::split::token_len;
+use saphyr_parser::{Event, Parser};
+use std::sync::OnceLock;
+
+/// One document's (or one JSON value's) place in the whole text, with its position index
+/// built on first use.
+#[derive(Debug, Clone)]
+pub(crate) struct Chunk {
+    /// Byte range in the whole text.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of `start`, and its 0-based character column.
+    pub line: u32,
+    pub column: u32,
+    index: OnceLock<Option<Index>>,
+}
+
+impl Chunk {
+    pub(crate) fn new(start: usize, end: usize, line: u32, column: u32, _is_json: bool) -> Self {
+        Chunk { start, end, line, column, index: OnceLock::new() }
+    }
+
+    /// The position index of this chunk, built once.
+    pub(crate) fn index(&self, text: &str) -> Option<&Index> {
+        self.index
+            .get_or_init(|| {
+                text.get(self.start..self.end)
+                    .and_then(|chunk_text| Index::build(chunk_text, self.line, self.column))
+            })
+            .as_ref()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeKind {
+    Scalar,
+    Mapping,
+    Sequence,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    kind: NodeKind,
+    /// The value's span: a scalar's text, or a collection's first character.
+    span: Span,
+    /// Whether the scalar is empty (`nodePort:` with nothing after it).
+    is_empty: bool,
+    /// The key this node is the value of, with the key's span.
+    key: Option<(String, Span)>,
+    children: Vec<usize>,
+}
+
+/// The keys and spans of one document, as a tree (node 0 is the root).
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
+    nodes: Vec<Node>,
+}
+
+struct Frame {
+    node: usize,
+    is_mapping: bool,
+    /// A collection used as a mapping key (`? [a, b]`): it becomes its parent's pending key.
+    is_key: bool,
+    pending_key: Option<(String, Span)>,
+}
+
+impl Index {
+    /// Runs the event parser over `chunk_text`, which starts at `line` and 0-based character
+    /// `column` of the whole text. Stops at the first syntax error, keeping what it has.
+    fn build(chunk_text: &str, line: u32, column: u32) -> Option<Index> {
+        let lines: Vec<&str> = chunk_text.lines().collect();
+        let to_span = |span: saphyr_parser::Span| -> Span {
+            let start = span.start;
+            let line_in_chunk = start.line().max(1);
+            let line_text = lines.get(line_in_chunk - 1).copied().unwrap_or("");
+            let column_in_line = u32::try_from(start.col() + 1).unwrap_or(u32::MAX);
+            let len = if span.end.line() == start.line() && !span.is_empty() {
+                u32::try_from(span.len()).unwrap_or(u32::MAX)
+            } else {
+                token_len(line_text, column_in_line)
+            };
+            let shift = if line_in_chunk == 1 { column } else { 0 };
+            Span {
+                line: line.saturating_add(u32::try_from(line_in_chunk - 1).unwrap_or(u32::MAX)),
+                column: column_in_line.saturating_add(shift),
+                len: len.max(1),
+            }
+        };
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut n_documents = 0;
+        let mut parser = Parser::new_from_str(chunk_text);
+        while let Some(Ok((event, span))) = parser.next_event() {
+            let (kind, is_empty) = match event {
+                Event::DocumentStart(_) => {
+                    n_documents += 1;
+                    if n_documents > 1 {
+                        break;
+                    }
+                    continue;
+                }
+                Event::Scalar(value, ..) => {
+                    let span = to_span(span);
+                    if let Some(frame) = stack.last_mut() {
+                        if frame.is_mapping && frame.pending_key.is_none() {
+                            frame.pending_key = Some((value.into_owned(), span));
+                            continue;
+                        }
+                    }
+                    (NodeKind::Scalar, value.is_empty())
+                }
+                Event::Alias(_) => {
+                    let span = to_span(span);
+                    if let Some(frame) = stack.last_mut() {
+                        if frame.is_mapping && frame.pending_key.is_none() {
+                            frame.pending_key = Some((String::new(), span));
+                            continue;
+                        }
+                    }
+                    (NodeKind::Scalar, false)
+                }
+                Event::MappingStart(..) => (NodeKind::Mapping, false),
+                Event::SequenceStart(..) => (NodeKind::Sequence, false),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    let Some(frame) = stack.pop() else { break };
+                    if frame.is_key {
+                        let key_span = nodes.get(frame.node).map(|node| node.span);
+                        if let (Some(parent), Some(key_span)) = (stack.last_mut(), key_span) {
+                            parent.pending_key = Some((String::new(), key_span));
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let node_idx = nodes.len();
+            let is_key =
+                stack.last().is_some_and(|frame| frame.is_mapping && frame.pending_key.is_none());
+            let mut node =
+                Node { kind, span: to_span(span), is_empty, key: None, children: Vec::new() };
+            if !is_key {
+                if let Some(frame) = stack.last_mut() {
+                    node.key = frame.pending_key.take();
+                    if let Some(parent) = nodes.get_mut(frame.node) {
+                        parent.children.push(node_idx);
+                    }
+                } else if !nodes.is_empty() {
+                    // A second root in one chunk cannot happen; keep the first.
+                    break;
+                }
+            }
+            nodes.push(node);
+            if kind != NodeKind::Scalar {
+                stack.push(Frame {
+                    node: node_idx,
+                    is_mapping: kind == NodeKind::Mapping,
+                    is_key,
+                    pending_key: None,
+                });
+            }
+        }
+        if nodes.is_empty() {
+            None
+        } else {
+            Some(Index { nodes })
+        }
+    }
+
+    /// The span of the value at `path`; when part of the path is missing, the key of the
+    /// deepest part that exists (or the item's start, for a list item).
+    pub(crate) fn find(&self, path: &[PathSegment]) -> Option<Span> {
+        let mut node = self.nodes.first()?;
+        for segment in path {
+            let child = match segment {
+                PathSegment::Field(name) if node.kind == NodeKind::Mapping => node
+                    .children
+                    .iter()
+                    .rev()
+                    .find(|&&child| {
+                        self.nodes
+                            .get(child)
+                            .and_then(|c| c.key.as_ref())
+                            .is_some_and(|(key, _)| key == name)
+                    })
+                    .copied(),
+                PathSegment::Index(idx) if node.kind == NodeKind::Sequence => {
+                    node.children.get(*idx).copied()
+                }
+                _ => None,
+            };
+            match child.and_then(|child| self.nodes.get(child).map(|n| (child, n))) {
+                Some((_, child)) => node = child,
+                None => {
+                    return Some(node.key.as_ref().map_or(node.span, |(_, key_span)| *key_span))
+                }
+            }
+        }
+        Some(match (&node.kind, &node.key) {
+            (NodeKind::Scalar, _) if !node.is_empty => node.span,
+            (_, Some((_, key_span))) => *key_span,
+            _ => node.span,
+        })
+    }
+}
