@@ -1,1 +1,230 @@
-//! The explain table people read: outcome, reason, every path with its hops and rewrites.
+//! The explain table people read: service, entry, client, policies, the outcome with its
+//! reason, each pod's share, and every path hop by hop with the NAT rewrites marked and the
+//! client IP the pod sees. Fits in 100 columns; long reasons are wrapped.
+
+use crate::kubectl::tabwrite;
+use crate::route::{Client, Explanation, Hop, Outcome, Path, Rewrite};
+use std::fmt::Write as _;
+
+/// The width the report is wrapped to.
+pub const WIDTH: usize = 100;
+
+/// Simulated counts to print beside the exact shares: `counts[i]` connections took
+/// `explanation.paths[i]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedCounts {
+    pub seed: u64,
+    pub connections: u64,
+    pub counts: Vec<u64>,
+}
+
+/// Renders the explanation as text.
+pub fn render(explanation: &Explanation, simulation: Option<&SimulatedCounts>) -> String {
+    let mut out = String::new();
+    let port = &explanation.port;
+    let policy = &explanation.policy;
+
+    let port_name = if port.name.is_empty() { String::new() } else { format!("{} ", port.name) };
+    let node_port = port.node_port.map(|n| format!(", nodePort {n}")).unwrap_or_default();
+    let entry_node =
+        explanation.entry.node.as_ref().map(|n| format!(" (node {n})")).unwrap_or_default();
+    let overridden = |is_overridden: bool| if is_overridden { " (set by flag)" } else { "" };
+    let header = vec![
+        vec!["service".to_string(), format!("{}/{}", explanation.namespace, explanation.service)],
+        vec![
+            "port".to_string(),
+            format!(
+                "{port_name}{}/{} -> targetPort {}{node_port}",
+                port.port, port.protocol, port.target_port
+            ),
+        ],
+        vec![
+            "entry".to_string(),
+            format!("{} {}{entry_node}", explanation.entry.kind, explanation.entry.address),
+        ],
+        vec!["client".to_string(), client_text(explanation)],
+        vec![
+            "policy".to_string(),
+            format!(
+                "externalTrafficPolicy {}{}, internalTrafficPolicy {}{}",
+                policy.external_traffic_policy,
+                overridden(policy.external_overridden),
+                policy.internal_traffic_policy,
+                overridden(policy.internal_overridden)
+            ),
+        ],
+    ];
+    out.push_str(&tabwrite(&header));
+    if let Some(timeout) = explanation.session_affinity_timeout {
+        let text = format!(
+            "sessionAffinity ClientIP ({timeout}s): one client IP keeps its pod; shares hold over many clients"
+        );
+        push_wrapped(&mut out, "", "affinity  ", &text);
+    }
+    if !explanation.load_balancer_nodes.is_empty() {
+        let text = explanation.load_balancer_nodes.join(", ");
+        push_wrapped(&mut out, "", "LB nodes  ", &text);
+    }
+    out.push('\n');
+    push_wrapped(
+        &mut out,
+        "",
+        &format!("{}: ", outcome_word(explanation.outcome)),
+        &explanation.reason,
+    );
+
+    if !explanation.pods.is_empty() {
+        out.push_str("\npods\n");
+        let rows: Vec<Vec<String>> = explanation
+            .pods
+            .iter()
+            .map(|pod| {
+                vec![
+                    format!("  {}", pod.pod),
+                    pod.node.clone().map(|n| format!("on {n}")).unwrap_or_default(),
+                    pod.share.to_string(),
+                    pod.share.percent(),
+                ]
+            })
+            .collect();
+        out.push_str(&tabwrite(&rows));
+    }
+
+    if !explanation.paths.is_empty() {
+        out.push_str("\npaths\n");
+    }
+    for (idx, path) in explanation.paths.iter().enumerate() {
+        let count = simulation.and_then(|sim| sim.counts.get(idx).map(|count| (sim, *count)));
+        push_path(&mut out, idx + 1, path, count);
+    }
+    if let Some(sim) = simulation {
+        let _ = writeln!(
+            out,
+            "\nsimulated {} new connections with seed {}; counts are per path above",
+            sim.connections, sim.seed
+        );
+    }
+
+    if !explanation.warnings.is_empty() {
+        out.push('\n');
+        for warning in &explanation.warnings {
+            push_wrapped(&mut out, "", "warning: ", warning);
+        }
+    }
+    out
+}
+
+fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Delivered => "DELIVERED",
+        Outcome::Dropped => "DROPPED",
+        Outcome::Rejected => "REJECTED",
+    }
+}
+
+fn client_text(explanation: &Explanation) -> String {
+    let client = &explanation.client;
+    let on_node = client.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default();
+    match &client.client {
+        Client::External(ip) => format!("{ip} (outside the cluster)"),
+        Client::Pod { namespace, name } => {
+            format!("pod {namespace}/{name} ({}){on_node}", client.ip)
+        }
+        Client::Node(name) => format!("a process on node {name} ({})", client.ip),
+    }
+}
+
+fn push_path(
+    out: &mut String,
+    number: usize,
+    path: &Path,
+    simulated: Option<(&SimulatedCounts, u64)>,
+) {
+    let via = path.via_node.as_ref().map(|n| format!("via {n}")).unwrap_or_default();
+    let end = match (&path.target, path.outcome) {
+        (Some(target), Outcome::Delivered) => {
+            let pod = target.pod.clone().unwrap_or_else(|| target.ip.to_string());
+            let node = target.node.as_ref().map(|n| format!(" on {n}")).unwrap_or_default();
+            format!("-> {pod}{node}")
+        }
+        (_, outcome) => outcome.as_str().to_string(),
+    };
+    let counted = simulated
+        .map(|(sim, count)| format!("  [{count} of {} simulated]", sim.connections))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  #{number}  {}  {}  {via} {end}{counted}",
+        path.share,
+        path.share.percent()
+    );
+
+    let rows: Vec<Vec<String>> = path
+        .hops
+        .iter()
+        .map(|hop| {
+            vec![
+                format!("      {}", hop.from),
+                format!("-> {}", hop.to),
+                hop.after.src.to_string(),
+                format!("-> {}", hop.after.dst),
+            ]
+        })
+        .collect();
+    let table = tabwrite(&rows);
+    for (line, hop) in table.lines().zip(&path.hops) {
+        let _ = writeln!(out, "{line}");
+        for mark in rewrite_marks(hop) {
+            let _ = writeln!(out, "          {mark}");
+        }
+    }
+    if let (Outcome::Delivered, Some(seen)) = (path.outcome, path.client_ip_seen) {
+        let how = match path.snat {
+            Some(_) => "masqueraded: the client's own address is lost",
+            None => "no SNAT",
+        };
+        let _ = writeln!(out, "      the pod sees client IP {seen} ({how})");
+    }
+    push_wrapped(out, "      ", "why: ", &path.reason);
+}
+
+/// `DNAT dst 172.18.0.4:30080 -> 10.244.1.90:8080`, `SNAT src … -> …` for the rewrites
+/// `hop.from` made before sending the packet on.
+fn rewrite_marks(hop: &Hop) -> Vec<String> {
+    hop.rewrites
+        .iter()
+        .map(|rewrite| match rewrite {
+            Rewrite::Dnat { .. } => {
+                format!("DNAT  dst {} -> {}", hop.before.dst, hop.after.dst)
+            }
+            Rewrite::Snat { .. } => {
+                format!("SNAT  src {} -> {} (masquerade)", hop.before.src, hop.after.src)
+            }
+        })
+        .collect()
+}
+
+/// Writes `label` + `text` word-wrapped to [`WIDTH`], continuation lines indented under
+/// the text.
+fn push_wrapped(out: &mut String, indent: &str, label: &str, text: &str) {
+    let first = format!("{indent}{label}");
+    let hang = " ".repeat(first.chars().count());
+    let mut line = first.clone();
+    let mut line_has_words = false;
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if line_has_words && len + 1 + word.chars().count() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = hang.clone();
+            line_has_words = false;
+        }
+        if line_has_words {
+            line.push(' ');
+        }
+        line.push_str(word);
+        line_has_words = true;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
