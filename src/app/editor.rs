@@ -1,0 +1,132 @@
+//! The "Manifests" editor: a labelled textarea with line numbers, the list of errors and
+//! warnings (clicking one puts the cursor there), and the presets menu.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::presets::PRESETS;
+use std::collections::BTreeSet;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub text: AttrValue,
+    pub diagnostics: Vec<Diagnostic>,
+    pub onedit: Callback<String>,
+    pub onpreset: Callback<usize>,
+}
+
+/// The character offset of 1-based `line`:`column` in `text`, for the textarea cursor.
+fn offset_of(text: &str, line: u32, column: u32) -> u32 {
+    let mut offset = 0u32;
+    for (idx, content) in text.split('\n').enumerate() {
+        if idx + 1 == line as usize {
+            return offset + column.saturating_sub(1).min(content.chars().count() as u32);
+        }
+        offset += content.chars().count() as u32 + 1;
+    }
+    offset
+}
+
+#[component]
+pub fn Editor(props: &EditorProps) -> Html {
+    let textarea = use_node_ref();
+    let gutter = use_node_ref();
+    let oninput = {
+        let onedit = props.onedit.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(area) = event.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+                onedit.emit(area.value());
+            }
+        })
+    };
+    let onscroll = {
+        let textarea = textarea.clone();
+        let gutter = gutter.clone();
+        Callback::from(move |_: Event| {
+            if let (Some(area), Some(gutter)) = (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>()) {
+                gutter.set_scroll_top(area.scroll_top());
+            }
+        })
+    };
+    let onpreset = {
+        let onpreset = props.onpreset.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                if let Ok(idx) = select.value().parse::<usize>() {
+                    onpreset.emit(idx);
+                }
+                select.set_value("");
+            }
+        })
+    };
+    let marked: BTreeSet<u32> = props
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| d.span.map(|s| s.line))
+        .collect();
+    let n_lines = props.text.split('\n').count().max(1);
+    let gutter_lines = (1..=n_lines as u32).map(|line| {
+        let class = if marked.contains(&line) { "line marked" } else { "line" };
+        html! { <div class={class}>{ line }</div> }
+    });
+    let problems = props.diagnostics.iter().filter(|d| d.severity != Severity::Notice).map(|diag| {
+        let textarea = textarea.clone();
+        let text = props.text.clone();
+        let span = diag.span;
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if let (Some(area), Some(span)) = (textarea.cast::<HtmlTextAreaElement>(), span) {
+                let at = offset_of(&text, span.line, span.column);
+                let _ = area.focus();
+                let _ = area.set_selection_range(at, at + span.len.max(1));
+            }
+        });
+        let place = diag.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
+        let class = format!("problem {}", diag.severity);
+        html! {
+            <li class={class}>
+                <button type="button" class="goto" {onclick}>
+                    <span class="where">{ place }</span>
+                    <span class="severity">{ diag.severity.to_string() }{ ": " }</span>
+                    <span class="message">{ &diag.message }</span>
+                </button>
+                if let Some(help) = &diag.help { <div class="help">{ "help: " }{ help }</div> }
+            </li>
+        }
+    });
+    let notices = props.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
+    html! {
+        <section class="editor" aria-label="Manifests editor">
+            <div class="editor-bar">
+                <label for="manifests">{ "Manifests" }</label>
+                <label class="presets">
+                    <span>{ "Presets" }</span>
+                    <select onchange={onpreset} aria-label="Presets">
+                        <option value="" selected=true>{ "Load a scenario from the book…" }</option>
+                        { for PRESETS.iter().enumerate().map(|(idx, preset)| html! {
+                            <option value={idx.to_string()}>{ preset.title() }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="code">
+                <div class="gutter" ref={gutter} aria-hidden="true">{ for gutter_lines }</div>
+                <textarea id="manifests" ref={textarea} spellcheck="false" autocomplete="off"
+                    value={props.text.clone()} {oninput} {onscroll}
+                    aria-describedby="problems" />
+            </div>
+            <ul id="problems" class="problems" aria-live="polite" aria-label="Errors and warnings">
+                { for problems }
+            </ul>
+            if notices > 0 {
+                <details class="notices">
+                    <summary>{ format!("{notices} notices: what svcroute filled in or skipped") }</summary>
+                    <ul>{ for props.diagnostics.iter().filter(|d| d.severity == Severity::Notice).map(|d| html! {
+                        <li>{ d.span.map(|s| format!("{}:{} ", s.line, s.column)).unwrap_or_default() }{ &d.message }</li>
+                    }) }</ul>
+                </details>
+            }
+        </section>
+    }
+}

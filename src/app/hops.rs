@@ -1,0 +1,66 @@
+//! The hop table of the selected path: every hop with the packet's source and destination
+//! before and after each rewrite, and the IP the pod sees.
+
+use crate::route::{Explanation, Rewrite};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct HopsProps {
+    pub explanation: Rc<Explanation>,
+    pub path: usize,
+    pub onclose: Callback<()>,
+}
+
+#[component]
+pub fn Hops(props: &HopsProps) -> Html {
+    let Some(path) = props.explanation.paths.get(props.path) else { return html! {} };
+    let onclose = props.onclose.reform(|_: MouseEvent| ());
+    let target = path
+        .target
+        .as_ref()
+        .map(|t| format!("{} ({}:{})", t.pod.clone().unwrap_or_else(|| "endpoint".to_string()), t.ip, t.port))
+        .unwrap_or_else(|| path.outcome.as_str().to_string());
+    let rows = path.hops.iter().map(|hop| {
+        let rewrites: Vec<String> = hop
+            .rewrites
+            .iter()
+            .map(|rewrite| match rewrite {
+                Rewrite::Dnat { to } => format!("DNAT → {to}"),
+                Rewrite::Snat { to } => format!("SNAT (masquerade) → {to}"),
+            })
+            .collect();
+        let changed = !hop.rewrites.is_empty();
+        html! {
+            <tr class={classes!(changed.then_some("rewritten"))}>
+                <td>{ hop.from.to_string() }</td>
+                <td>{ hop.to.to_string() }</td>
+                <td>{ if changed { format!("{} → {}", hop.before.src, hop.before.dst) } else { "".to_string() } }</td>
+                <td>{ if changed { rewrites.join(", ") } else { "–".to_string() } }</td>
+                <td>{ format!("{} → {}", hop.after.src, hop.after.dst) }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="hops" aria-label="Hops of the selected path">
+            <header>
+                <h3>{ format!("Path {} · share {} ({}) · to {}", props.path + 1, path.share, path.share.percent(), target) }</h3>
+                <button type="button" onclick={onclose}>{ "Close" }</button>
+            </header>
+            <table>
+                <thead><tr>
+                    <th scope="col">{ "From" }</th><th scope="col">{ "To" }</th>
+                    <th scope="col">{ "Packet before rewrite" }</th><th scope="col">{ "Rewrite" }</th>
+                    <th scope="col">{ "Packet on the wire" }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <p>
+                { "The pod sees the client as " }
+                <strong>{ path.client_ip_seen.map(|ip| ip.to_string()).unwrap_or_else(|| "—".to_string()) }</strong>
+                { if path.snat.is_some() { " (source NAT: the real client IP is lost)." } else { " (no source NAT)." } }
+            </p>
+            <p class="reason">{ &path.reason }</p>
+        </section>
+    }
+}

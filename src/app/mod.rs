@@ -1,0 +1,170 @@
+//! The page (wasm32 only): App holds the one `use_reducer` and wires the components
+//! together. Components paint what the core computed and dispatch Actions; none of them
+//! computes a route or a coordinate.
+
+pub mod controls;
+pub mod diagram;
+pub mod editor;
+pub mod hooks;
+pub mod hops;
+pub mod kubectl_tab;
+pub mod shares;
+pub mod state;
+
+use controls::Controls;
+use diagram::{scene_svg, Diagram};
+use editor::Editor;
+use hops::Hops;
+use kubectl_tab::KubectlTab;
+use shares::Shares;
+use state::{Action, State, Tab};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// How long typing must pause before the page re-explains, in milliseconds.
+pub const DEBOUNCE_MS: u32 = 150;
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// Start from this scenario instead of the saved or default one (tests and embeds).
+    #[prop_or_default]
+    pub initial: Option<crate::scenario::Scenario>,
+}
+
+fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let initial = props.initial.clone();
+    let state = use_reducer(move || {
+        let scenario = initial.unwrap_or_else(|| {
+            let mut scenario = crate::presets::default_scenario();
+            if let Some(saved) = hooks::load_saved_manifests().filter(|s| !s.trim().is_empty()) {
+                scenario.manifests = saved;
+            }
+            scenario
+        });
+        State::new(scenario)
+    });
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    // Re-explain once typing pauses; save what was typed for the next visit.
+    {
+        let dispatch = dispatch.clone();
+        hooks::use_debounced(
+            state.draft.clone(),
+            DEBOUNCE_MS,
+            Callback::from(move |text: String| {
+                hooks::save_manifests(&text);
+                dispatch.emit(Action::Apply);
+            }),
+        );
+    }
+
+    let (shown, dimmed) = state.shown();
+    let shown = shown.clone();
+    let evaluation = state.evaluation.clone();
+    let explanation = shown.view.as_ref().ok().map(|v| v.explanation.clone());
+    let error_banner = match (&evaluation.view, evaluation.has_errors()) {
+        (Err(message), _) if !message.is_empty() => Some(message.clone()),
+        (_, true) => Some("The manifests have errors: fix them to update the picture.".to_string()),
+        _ => None,
+    };
+
+    let views = shown.view.iter().chain(shown.other.iter()).enumerate().map(|(view_idx, view)| {
+        let tally = state.animations.get(view_idx).cloned();
+        let observed = tally.as_ref().map(|t| t.observed.clone()).unwrap_or_default();
+        let connections = tally.map(|t| t.connections).unwrap_or_default();
+        let onarrive = dispatch.reform(move |paths: Vec<usize>| Action::Arrived(view_idx, paths));
+        let onselect = if view_idx == 0 { dispatch.reform(Action::SelectPath) } else { Callback::noop() };
+        let policy = view.explanation.policy.external_traffic_policy;
+        let caption = format!("externalTrafficPolicy {policy}");
+        let svg = AttrValue::from(scene_svg(&view.scene, &view.explanation));
+        html! {
+            <div class="view" key={view_idx}>
+                <h2 class="view-title">{ caption.clone() }</h2>
+                <Diagram scene={view.scene.clone()} svg={svg} explanation={view.explanation.clone()}
+                    connections={connections} playing={state.playing} speed={state.scenario.speed}
+                    generation={state.generation} steps={state.steps} sends={state.sends}
+                    dimmed={dimmed} selected={if view_idx == 0 { state.selected_path } else { None }}
+                    onselect={onselect} onarrive={onarrive} />
+                <p class="outcome-line"><strong>{ view.explanation.outcome.as_str() }</strong>{ ": " }{ &view.explanation.reason }</p>
+                <Shares explanation={view.explanation.clone()} observed={observed} caption={caption} />
+            </div>
+        }
+    });
+
+    let on_speed = dispatch.reform(|event: Event| {
+        let value = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .and_then(|input| input.value().parse::<f64>().ok())
+            .unwrap_or(1.0);
+        Action::SetSpeed(value)
+    });
+    let playing = state.playing;
+    let tab = state.tab;
+    html! {
+        <div class="app">
+            <header class="top">
+                <h1>{ "svcroute" }</h1>
+                <p>{ "How Kubernetes routes a connection to a Service: every hop, every NAT, every pod's share." }</p>
+            </header>
+            <main class="layout">
+                <Editor text={AttrValue::from(state.draft.clone())} diagnostics={evaluation.diagnostics.clone()}
+                    onedit={dispatch.reform(Action::Edit)} onpreset={dispatch.reform(Action::LoadPreset)} />
+                <div class="work">
+                    <Controls scenario={state.scenario.clone()} evaluation={shown.clone()}
+                        explanation={explanation.clone()} dispatch={dispatch.clone()} />
+                    if let Some(message) = error_banner {
+                        <div class="banner" role="alert">{ message }
+                            if dimmed { <span>{ " The last good picture is shown, dimmed." }</span> }
+                        </div>
+                    }
+                    <div class="tabs" role="tablist">
+                        <button role="tab" aria-selected={(tab == Tab::Diagram).to_string()}
+                            onclick={dispatch.reform(|_| Action::SetTab(Tab::Diagram))}>{ "Diagram" }</button>
+                        <button role="tab" aria-selected={(tab == Tab::Kubectl).to_string()}
+                            onclick={dispatch.reform(|_| Action::SetTab(Tab::Kubectl))}>{ "kubectl views" }</button>
+                    </div>
+                    if tab == Tab::Diagram {
+                        <div class="playback" role="group" aria-label="Animation">
+                            <button type="button" onclick={dispatch.reform(move |_| Action::SetPlaying(!playing))}>
+                                { if playing { "Pause" } else { "Play" } }</button>
+                            <button type="button" onclick={dispatch.reform(|_| Action::SendOne)}>{ "Send one connection" }</button>
+                            <button type="button" onclick={dispatch.reform(|_| Action::Step)}>{ "Step one hop" }</button>
+                            <button type="button" onclick={dispatch.reform(|_| Action::ResetAnimation)}>{ "Reset" }</button>
+                            <label>{ "Speed" }
+                                <input type="range" min="0.25" max="8" step="0.25" value={state.scenario.speed.to_string()} onchange={on_speed} />
+                            </label>
+                        </div>
+                        <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
+                        if let (Some(idx), Some(explanation)) = (state.selected_path, explanation.clone()) {
+                            <Hops explanation={explanation} path={idx} onclose={dispatch.reform(|_| Action::SelectPath(None))} />
+                        }
+                    } else {
+                        <KubectlTab evaluation={shown.clone()} namespace={AttrValue::from(state.scenario.namespace.clone())} now={now_seconds()} />
+                    }
+                </div>
+            </main>
+        </div>
+    }
+}
+
+/// Mounts the app on `element` (used by the page's entry point and by the browser tests).
+pub fn mount(element: web_sys::Element) -> AppHandle<App> {
+    yew::Renderer::<App>::with_root(element).render()
+}
+
+impl PartialEq for crate::scenario::Evaluation {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+

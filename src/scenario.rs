@@ -1,0 +1,205 @@
+//! A scenario: everything a user chose (manifests, service, port, entry, client, policy
+//! overrides, compare mode, animation seed), and [`evaluate`], the one path from it to an
+//! explanation and a picture. The page (from its controls or the URL fragment), the CLI's
+//! `render` and the presets all go through here, so they cannot disagree.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::input;
+use crate::layout::{self, Scene};
+use crate::model::{self, BuildOptions, Cluster, TrafficPolicy};
+use crate::route::{self, Client, EntryKind, Explanation, PortSelector, Query, QueryError};
+use std::net::IpAddr;
+use std::rc::Rc;
+
+/// Who opens the connection, as the user chose it (names, not yet resolved).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ClientChoice {
+    /// An outside host; `None` is the default 203.0.113.10.
+    #[default]
+    External,
+    ExternalIp(IpAddr),
+    Pod(String),
+    Node(String),
+}
+
+/// Everything that decides what is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub manifests: String,
+    pub namespace: String,
+    /// `None`: the first Service by namespace and name.
+    pub service: Option<String>,
+    pub port: PortSelector,
+    pub entry: Option<EntryKind>,
+    pub node: Option<String>,
+    pub client: ClientChoice,
+    pub external_traffic_policy: Option<TrafficPolicy>,
+    pub internal_traffic_policy: Option<TrafficPolicy>,
+    pub has_load_balancer_support: bool,
+    /// Show the other externalTrafficPolicy beside the chosen one (figure 11.11).
+    pub compare: bool,
+    /// Seeds the simulated sequence of connections, so a class sees what the teacher saw.
+    pub seed: u64,
+    /// Animation speed factor (1 = one hop per 0.6 s).
+    pub speed: f64,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            manifests: String::new(),
+            namespace: "default".to_string(),
+            service: None,
+            port: PortSelector::First,
+            entry: None,
+            node: None,
+            client: ClientChoice::External,
+            external_traffic_policy: None,
+            internal_traffic_policy: None,
+            has_load_balancer_support: true,
+            compare: false,
+            seed: 1,
+            speed: 1.0,
+        }
+    }
+}
+
+impl Scenario {
+    /// Applies `svcroute explain`-style flags (`--service kiada --entry node-port …`), as the
+    /// presets' `# query:` line writes them. Unknown flags are an error naming the flag.
+    pub fn apply_flags(&mut self, flags: &str) -> Result<(), String> {
+        let mut words = flags.split_whitespace();
+        while let Some(flag) = words.next() {
+            let (flag, inline) = match flag.split_once('=') {
+                Some((flag, value)) => (flag, Some(value.to_string())),
+                None => (flag, None),
+            };
+            if flag == "--compare" {
+                self.compare = true;
+                continue;
+            }
+            if flag == "--no-load-balancer" {
+                self.has_load_balancer_support = false;
+                continue;
+            }
+            let value = match inline.or_else(|| words.next().map(str::to_string)) {
+                Some(value) => value,
+                None => return Err(format!("{flag} needs a value")),
+            };
+            match flag {
+                "--service" => self.service = Some(value),
+                "--namespace" | "-n" => self.namespace = value,
+                "--port" => {
+                    self.port = match value.parse::<u16>() {
+                        Ok(number) => PortSelector::Number(number),
+                        Err(_) => PortSelector::Name(value),
+                    }
+                }
+                "--entry" => {
+                    self.entry = Some(EntryKind::parse(&value).ok_or_else(|| {
+                        format!("--entry must be load-balancer, node-port, cluster-ip or external-ip, not `{value}`")
+                    })?)
+                }
+                "--node" => self.node = Some(value),
+                "--from-pod" => self.client = ClientChoice::Pod(value),
+                "--from-node" => self.client = ClientChoice::Node(value),
+                "--client-ip" => {
+                    self.client = ClientChoice::ExternalIp(
+                        value.parse().map_err(|_| format!("--client-ip needs an IP address, not `{value}`"))?,
+                    )
+                }
+                "--external-traffic-policy" => self.external_traffic_policy = Some(parse_policy(flag, &value)?),
+                "--internal-traffic-policy" => self.internal_traffic_policy = Some(parse_policy(flag, &value)?),
+                "--seed" => self.seed = value.parse().map_err(|_| format!("--seed needs a number, not `{value}`"))?,
+                _ => return Err(format!("unknown flag {flag}")),
+            }
+        }
+        Ok(())
+    }
+
+    /// The route query this scenario asks, once the cluster is known (the first Service is
+    /// the default).
+    pub fn query(&self, cluster: &Cluster) -> Option<Query> {
+        let service = match &self.service {
+            Some(name) => name.clone(),
+            None => cluster.services.iter().find(|svc| svc.namespace == self.namespace)?.name.clone(),
+        };
+        let mut query = Query::new(&self.namespace, &service);
+        query.port = self.port.clone();
+        query.entry = self.entry;
+        query.node = self.node.clone();
+        query.client = match &self.client {
+            ClientChoice::External => query.client,
+            ClientChoice::ExternalIp(ip) => Client::External(*ip),
+            ClientChoice::Pod(name) => Client::Pod { namespace: self.namespace.clone(), name: name.clone() },
+            ClientChoice::Node(name) => Client::Node(name.clone()),
+        };
+        query.external_traffic_policy = self.external_traffic_policy;
+        query.internal_traffic_policy = self.internal_traffic_policy;
+        Some(query)
+    }
+}
+
+fn parse_policy(flag: &str, value: &str) -> Result<TrafficPolicy, String> {
+    match value {
+        "Cluster" => Ok(TrafficPolicy::Cluster),
+        "Local" => Ok(TrafficPolicy::Local),
+        _ => Err(format!("{flag} must be Cluster or Local, not `{value}`")),
+    }
+}
+
+/// One explanation with its picture.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub explanation: Rc<Explanation>,
+    pub scene: Rc<Scene>,
+}
+
+/// What a scenario shows.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub cluster: Rc<Cluster>,
+    /// Input and model diagnostics, in text order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The chosen view, or why there is none (no Service at all, or a query error).
+    pub view: Result<View, String>,
+    /// With `compare`, the same query under the other externalTrafficPolicy.
+    pub other: Option<View>,
+}
+
+impl Evaluation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+fn view(cluster: &Cluster, query: &Query) -> Result<View, QueryError> {
+    let explanation = route::explain(cluster, query)?;
+    let scene = layout::layout(cluster, &explanation);
+    Ok(View { explanation: Rc::new(explanation), scene: Rc::new(scene) })
+}
+
+/// Parses, builds, explains and lays out a scenario.
+pub fn evaluate(scenario: &Scenario) -> Evaluation {
+    let parsed = input::parse(&scenario.manifests);
+    let options = BuildOptions { has_load_balancer_support: scenario.has_load_balancer_support };
+    let (cluster, mut diagnostics) = model::build(&parsed, &options);
+    diagnostics.sort_by_key(|d| d.span.map(|s| (s.line, s.column)));
+    let Some(query) = scenario.query(&cluster) else {
+        let view = Err(format!("no Service in namespace `{}`: paste a Service manifest", scenario.namespace));
+        return Evaluation { cluster: Rc::new(cluster), diagnostics, view, other: None };
+    };
+    let view = view(&cluster, &query).map_err(|err| err.to_string());
+    let other = match (&view, scenario.compare) {
+        (Ok(shown), true) => {
+            let mut other_query = query.clone();
+            other_query.external_traffic_policy = Some(match shown.explanation.policy.external_traffic_policy {
+                TrafficPolicy::Cluster => TrafficPolicy::Local,
+                TrafficPolicy::Local => TrafficPolicy::Cluster,
+            });
+            self::view(&cluster, &other_query).ok()
+        }
+        _ => None,
+    };
+    Evaluation { cluster: Rc::new(cluster), diagnostics, view, other }
+}
