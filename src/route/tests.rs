@@ -6,8 +6,10 @@ use crate::model::{
     Cidr, Cluster, Endpoint, IpMode, LoadBalancerIngress, Node, Pod, Service, ServicePort,
     ServiceType, SessionAffinity, Taint, TargetPort, TrafficPolicy,
 };
-use std::collections::BTreeMap;
+use crate::route::simulate::{connections, simulate};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
+use std::net::SocketAddr;
 
 // ---------------------------------------------------------------- the one check
 
@@ -386,4 +388,726 @@ fn local_policy_drops_a_connection_straight_to_a_node_without_a_local_pod_and_th
     assert!(expl.warnings.iter().any(|warning| warning.contains(
         "node node-c fails the load balancer's health check on healthCheckNodePort 31000"
     )));
+}
+
+// ---------------------------------------------------------------- a small two-node cluster
+
+/// node-a (10.0.0.1) runs web-a and the client pod `client`; node-b (10.0.0.2) runs web-b;
+/// node-c (10.0.0.3) runs only the pod `lonely`. Service `web`: port http 80 → 8080,
+/// nodePort 30080, clusterIP 10.96.0.10.
+fn two_pods() -> Cluster {
+    let endpoints = vec![
+        ready("web-a", "10.244.1.10", 8080, "node-a"),
+        ready("web-b", "10.244.2.10", 8080, "node-b"),
+    ];
+    let web = service(
+        "web",
+        ServiceType::NodePort,
+        "10.96.0.10",
+        vec![port("http", 80, 8080, Some(30080), endpoints)],
+    );
+    cluster(
+        vec![
+            node("node-a", "10.0.0.1", "10.244.1.0/24"),
+            node("node-b", "10.0.0.2", "10.244.2.0/24"),
+            node("node-c", "10.0.0.3", "10.244.3.0/24"),
+        ],
+        vec![
+            pod("client", "10.244.1.20", "node-a"),
+            pod("lonely", "10.244.3.20", "node-c"),
+            pod("web-a", "10.244.1.10", "node-a"),
+            pod("web-b", "10.244.2.10", "node-b"),
+        ],
+        vec![web],
+    )
+}
+
+fn web_mut(cluster: &mut Cluster) -> &mut Service {
+    cluster.services.iter_mut().find(|service| service.name == "web").unwrap()
+}
+
+fn as_lb(mut cluster: Cluster, policy: TrafficPolicy, ip_mode: IpMode) -> Cluster {
+    let web = web_mut(&mut cluster);
+    *web = with_lb(web.clone(), "198.51.100.7", ip_mode);
+    web.external_traffic_policy = policy;
+    cluster
+}
+
+fn from_node(mut query: Query, name: &str) -> Query {
+    query.client = Client::Node(name.to_string());
+    query
+}
+
+#[test]
+fn row_1_pod_to_cluster_ip_keeps_the_pod_ip() {
+    check_cluster(&two_pods(), &from_pod(at(query("web"), EntryKind::ClusterIp, None), "client"), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-a -> web-a snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.96.0.10:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+        1/2 via node-a -> web-b snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.96.0.10:80] node/node-a>node/node-b DNAT 10.244.2.10:8080 node/node-b>pod/web-b
+    ");
+}
+
+#[test]
+fn row_2_hairpin_masquerades_a_pod_that_reaches_itself() {
+    check_cluster(&two_pods(), &from_pod(at(query("web"), EntryKind::ClusterIp, None), "web-a"), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-a -> web-a snat 10.244.1.1 seen 10.244.1.1 | client>node/node-a [10.244.1.10:51234>10.96.0.10:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080 SNAT 10.244.1.1
+        1/2 via node-a -> web-b snat - seen 10.244.1.10 | client>node/node-a [10.244.1.10:51234>10.96.0.10:80] node/node-a>node/node-b DNAT 10.244.2.10:8080 node/node-b>pod/web-b
+    ");
+}
+
+#[test]
+fn rows_3_and_4_internal_traffic_policy_local_uses_the_client_node_or_drops() {
+    let mut cluster = two_pods();
+    web_mut(&mut cluster).internal_traffic_policy = TrafficPolicy::Local;
+    check_cluster(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "client"), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1
+        1 via node-a -> web-a snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.96.0.10:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+    ");
+    let expl = check_cluster(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "lonely"), "
+        dropped cluster-ip 10.96.0.10:80
+        1 via node-c dropped: default/web:http has no local endpoints | client>node/node-c [10.244.3.20:51234>10.96.0.10:80]
+    ");
+    assert!(expl
+        .warnings
+        .iter()
+        .any(|w| w == "internalTrafficPolicy Local and no local endpoint on node node-c"));
+    // The node port still works: it follows externalTrafficPolicy (facts 3.3).
+    let expl = explain(&cluster, &at(query("web"), EntryKind::NodePort, Some("node-c"))).unwrap();
+    assert_eq!(expl.outcome, Outcome::Delivered);
+}
+
+#[test]
+fn internal_traffic_policy_override_is_reported() {
+    let mut q = from_pod(at(query("web"), EntryKind::ClusterIp, None), "lonely");
+    q.internal_traffic_policy = Some(TrafficPolicy::Local);
+    let expl = explain(&two_pods(), &q).unwrap();
+    assert_eq!(expl.outcome, Outcome::Dropped);
+    assert!(expl.policy.internal_overridden);
+    assert!(expl
+        .warnings
+        .iter()
+        .any(|w| w == "internalTrafficPolicy is Local here, overriding the manifest's Cluster"));
+}
+
+#[test]
+fn row_5_a_node_process_to_a_cluster_ip_is_masqueraded() {
+    check_cluster(&two_pods(), &from_node(at(query("web"), EntryKind::ClusterIp, None), "node-a"), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-a -> web-a snat 10.244.1.1 seen 10.244.1.1 | client>node/node-a [10.0.0.1:51234>10.96.0.10:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080 SNAT 10.244.1.1
+        1/2 via node-a -> web-b snat 10.0.0.1 seen 10.0.0.1 | client>node/node-a [10.0.0.1:51234>10.96.0.10:80] node/node-a>node/node-b DNAT 10.244.2.10:8080 SNAT 10.0.0.1 node/node-b>pod/web-b
+    ");
+}
+
+#[test]
+fn row_6_an_off_cluster_host_routed_to_a_node_reaches_the_cluster_ip_masqueraded() {
+    check_cluster(&two_pods(), &at(query("web"), EntryKind::ClusterIp, Some("node-b")), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-b -> web-a snat 10.0.0.2 seen 10.0.0.2 | client>node/node-b [203.0.113.10:51234>10.96.0.10:80] node/node-b>node/node-a DNAT 10.244.1.10:8080 SNAT 10.0.0.2 node/node-a>pod/web-a
+        1/2 via node-b -> web-b snat 10.244.2.1 seen 10.244.2.1 | client>node/node-b [203.0.113.10:51234>10.96.0.10:80] node/node-b>pod/web-b DNAT 10.244.2.10:8080 SNAT 10.244.2.1
+    ");
+}
+
+#[test]
+fn rows_7_and_12_no_usable_endpoint_anywhere_is_rejected() {
+    let mut cluster = two_pods();
+    // Unready and not terminating: never used, not even as a fallback (facts 1.2).
+    for endpoint in &mut web_mut(&mut cluster).ports[0].endpoints {
+        endpoint.is_ready = false;
+        endpoint.is_serving = false;
+    }
+    check_cluster(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "client"), "
+        rejected cluster-ip 10.96.0.10:80
+        1 via node-a rejected: default/web:http has no endpoints | client>node/node-a [10.244.1.20:51234>10.96.0.10:80]
+    ");
+    check_cluster(&cluster, &at(query("web"), EntryKind::NodePort, Some("node-b")), "
+        rejected node-port 10.0.0.2:30080
+        1 via node-b rejected: default/web:http has no endpoints | client>node/node-b [203.0.113.10:51234>10.0.0.2:30080]
+    ");
+}
+
+#[test]
+fn rows_10_and_11_node_port_with_local_policy_keeps_the_client_ip_or_drops() {
+    let mut cluster = two_pods();
+    web_mut(&mut cluster).external_traffic_policy = TrafficPolicy::Local;
+    check_cluster(&cluster, &at(query("web"), EntryKind::NodePort, Some("node-a")), "
+        delivered node-port 10.0.0.1:30080; pods: web-a 1
+        1 via node-a -> web-a snat - seen 203.0.113.10 | client>node/node-a [203.0.113.10:51234>10.0.0.1:30080] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+    ");
+    check_cluster(&cluster, &at(query("web"), EntryKind::NodePort, Some("node-c")), "
+        dropped node-port 10.0.0.3:30080
+        1 via node-c dropped: default/web:http has no local endpoints | client>node/node-c [203.0.113.10:51234>10.0.0.3:30080]
+    ");
+}
+
+#[test]
+fn row_16_source_ranges_drop_outsiders_including_pods_but_not_nodes_inside_a_range() {
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Cluster, IpMode::Vip);
+    web_mut(&mut cluster).load_balancer_source_ranges =
+        vec![cidr("10.0.0.0/24"), cidr("192.0.2.0/24")];
+    check_cluster(&cluster, &query("web"), "
+        dropped load-balancer 198.51.100.7:80; lb: node-a, node-b, node-c
+        1/3 via node-a dropped: default/web:http traffic not accepted by KUBE-FW-… | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-a
+        1/3 via node-b dropped: default/web:http traffic not accepted by KUBE-FW-… | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-b
+        1/3 via node-c dropped: default/web:http traffic not accepted by KUBE-FW-… | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-c
+    ");
+    let mut inside = query("web");
+    inside.client = Client::External(ip("192.0.2.9"));
+    assert_eq!(explain(&cluster, &inside).unwrap().outcome, Outcome::Delivered);
+    // A pod's own node checks the pod IP against the ranges before anything else.
+    check_cluster(&cluster, &from_pod(query("web"), "client"), "
+        dropped load-balancer 198.51.100.7:80
+        1 via node-a dropped: default/web:http traffic not accepted by KUBE-FW-… | client>node/node-a [10.244.1.20:51234>198.51.100.7:80]
+    ");
+    // "node to LB1 (allowed by LoadBalancerSourceRanges)": the node IP is in 10.0.0.0/24.
+    check_cluster(&cluster, &from_node(query("web"), "node-b"), "
+        delivered load-balancer 198.51.100.7:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-b -> web-a snat 10.0.0.2 seen 10.0.0.2 | client>node/node-b [10.0.0.2:51234>198.51.100.7:80] node/node-b>node/node-a DNAT 10.244.1.10:8080 SNAT 10.0.0.2 node/node-a>pod/web-a
+        1/2 via node-b -> web-b snat 10.244.2.1 seen 10.244.2.1 | client>node/node-b [10.0.0.2:51234>198.51.100.7:80] node/node-b>pod/web-b DNAT 10.244.2.10:8080 SNAT 10.244.2.1
+    ");
+    // NodePorts are not subject to loadBalancerSourceRanges.
+    let expl = explain(&cluster, &at(query("web"), EntryKind::NodePort, Some("node-a"))).unwrap();
+    assert_eq!(expl.outcome, Outcome::Delivered);
+}
+
+#[test]
+fn rows_17_and_27_an_ip_mode_proxy_load_balancer_connects_to_node_ports_from_its_own_address() {
+    let cluster = as_lb(two_pods(), TrafficPolicy::Local, IpMode::Proxy);
+    check_cluster(&cluster, &query("web"), "
+        delivered load-balancer 198.51.100.7:80; pods: web-a 1/2, web-b 1/2; lb: node-a, node-b
+        1/2 via node-a -> web-a snat - seen 198.51.100.7 | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-a DNAT 10.0.0.1:30080 SNAT 198.51.100.7 node/node-a>pod/web-a DNAT 10.244.1.10:8080
+        1/2 via node-b -> web-b snat - seen 198.51.100.7 | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-b DNAT 10.0.0.2:30080 SNAT 198.51.100.7 node/node-b>pod/web-b DNAT 10.244.2.10:8080
+    ");
+    // kube-proxy writes no rule for a Proxy-mode IP: a pod really goes out to the LB.
+    let expl = explain(&cluster, &from_pod(query("web"), "client")).unwrap();
+    assert_eq!(expl.load_balancer_nodes, ["node-a", "node-b"]);
+    assert!(expl.paths.iter().all(|path| path.hops[1].from == Place::LoadBalancer));
+}
+
+#[test]
+fn rows_18_and_19_external_ips_follow_the_external_policy() {
+    let mut cluster = two_pods();
+    web_mut(&mut cluster).external_ips = vec![ip("192.0.2.50")];
+    check_cluster(&cluster, &at(query("web"), EntryKind::ExternalIp, Some("node-b")), "
+        delivered external-ip 192.0.2.50:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-b -> web-a snat 10.0.0.2 seen 10.0.0.2 | client>node/node-b [203.0.113.10:51234>192.0.2.50:80] node/node-b>node/node-a DNAT 10.244.1.10:8080 SNAT 10.0.0.2 node/node-a>pod/web-a
+        1/2 via node-b -> web-b snat 10.244.2.1 seen 10.244.2.1 | client>node/node-b [203.0.113.10:51234>192.0.2.50:80] node/node-b>pod/web-b DNAT 10.244.2.10:8080 SNAT 10.244.2.1
+    ");
+    web_mut(&mut cluster).external_traffic_policy = TrafficPolicy::Local;
+    check_cluster(&cluster, &at(query("web"), EntryKind::ExternalIp, Some("node-b")), "
+        delivered external-ip 192.0.2.50:80; pods: web-b 1
+        1 via node-b -> web-b snat - seen 203.0.113.10 | client>node/node-b [203.0.113.10:51234>192.0.2.50:80] node/node-b>pod/web-b DNAT 10.244.2.10:8080
+    ");
+    check_cluster(&cluster, &at(query("web"), EntryKind::ExternalIp, Some("node-c")), "
+        dropped external-ip 192.0.2.50:80
+        1 via node-c dropped: default/web:http has no local endpoints | client>node/node-c [203.0.113.10:51234>192.0.2.50:80]
+    ");
+}
+
+#[test]
+fn row_20_a_pod_to_the_load_balancer_ip_is_captured_and_masqueraded_by_its_own_node() {
+    let cluster = as_lb(two_pods(), TrafficPolicy::Cluster, IpMode::Vip);
+    let expl = check_cluster(&cluster, &from_pod(query("web"), "lonely"), "
+        delivered load-balancer 198.51.100.7:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-c -> web-a snat 10.0.0.3 seen 10.0.0.3 | client>node/node-c [10.244.3.20:51234>198.51.100.7:80] node/node-c>node/node-a DNAT 10.244.1.10:8080 SNAT 10.0.0.3 node/node-a>pod/web-a
+        1/2 via node-c -> web-b snat 10.0.0.3 seen 10.0.0.3 | client>node/node-c [10.244.3.20:51234>198.51.100.7:80] node/node-c>node/node-b DNAT 10.244.2.10:8080 SNAT 10.0.0.3 node/node-b>pod/web-b
+    ");
+    assert!(expl.warnings.iter().any(|w| w.contains("never leaves the node")));
+}
+
+#[test]
+fn row_21_a_pod_short_circuits_local_policy_even_on_a_node_without_endpoints() {
+    let cluster = as_lb(two_pods(), TrafficPolicy::Local, IpMode::Vip);
+    check_cluster(&cluster, &from_pod(query("web"), "lonely"), "
+        delivered load-balancer 198.51.100.7:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-c -> web-a snat - seen 10.244.3.20 | client>node/node-c [10.244.3.20:51234>198.51.100.7:80] node/node-c>node/node-a DNAT 10.244.1.10:8080 node/node-a>pod/web-a
+        1/2 via node-c -> web-b snat - seen 10.244.3.20 | client>node/node-c [10.244.3.20:51234>198.51.100.7:80] node/node-c>node/node-b DNAT 10.244.2.10:8080 node/node-b>pod/web-b
+    ");
+}
+
+#[test]
+fn rows_22_and_23_without_a_cluster_cidr_pods_get_the_local_policy() {
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Local, IpMode::Vip);
+    cluster.cluster_cidrs.clear();
+    check_cluster(&cluster, &from_pod(query("web"), "client"), "
+        delivered load-balancer 198.51.100.7:80; pods: web-a 1
+        1 via node-a -> web-a snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>198.51.100.7:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+    ");
+    let expl = check_cluster(&cluster, &from_pod(query("web"), "lonely"), "
+        dropped load-balancer 198.51.100.7:80
+        1 via node-c dropped: default/web:http has no local endpoints | client>node/node-c [10.244.3.20:51234>198.51.100.7:80]
+    ");
+    assert!(expl.warnings.iter().any(|w| w.contains("local-traffic detector is a no-op")));
+    // Row 5 with a no-op detector: no masquerade for a node process to a cluster IP.
+    let expl =
+        explain(&cluster, &from_node(at(query("web"), EntryKind::ClusterIp, None), "node-c"))
+            .unwrap();
+    assert!(expl.paths.iter().all(|path| path.snat.is_none()));
+}
+
+#[test]
+fn rows_24_and_25_a_node_to_its_own_external_addresses_uses_the_cluster_list_masqueraded() {
+    for policy in [TrafficPolicy::Local, TrafficPolicy::Cluster] {
+        let cluster = as_lb(two_pods(), policy, IpMode::Vip);
+        check_cluster(&cluster, &from_node(query("web"), "node-c"), "
+            delivered load-balancer 198.51.100.7:80; pods: web-a 1/2, web-b 1/2
+            1/2 via node-c -> web-a snat 10.0.0.3 seen 10.0.0.3 | client>node/node-c [10.0.0.3:51234>198.51.100.7:80] node/node-c>node/node-a DNAT 10.244.1.10:8080 SNAT 10.0.0.3 node/node-a>pod/web-a
+            1/2 via node-c -> web-b snat 10.0.0.3 seen 10.0.0.3 | client>node/node-c [10.0.0.3:51234>198.51.100.7:80] node/node-c>node/node-b DNAT 10.244.2.10:8080 SNAT 10.0.0.3 node/node-b>pod/web-b
+        ");
+        let own_node_port =
+            from_node(at(query("web"), EntryKind::NodePort, Some("node-c")), "node-c");
+        assert_eq!(
+            explain(&cluster, &own_node_port).unwrap().outcome,
+            Outcome::Delivered,
+            "{policy}"
+        );
+    }
+}
+
+#[test]
+fn row_26_a_pod_to_another_nodes_node_port_is_decided_there_with_the_pod_ip() {
+    let mut cluster = two_pods();
+    web_mut(&mut cluster).external_traffic_policy = TrafficPolicy::Local;
+    let expl = check_cluster(&cluster, &from_pod(at(query("web"), EntryKind::NodePort, Some("node-c")), "client"), "
+        delivered node-port 10.0.0.3:30080; pods: web-a 1/2, web-b 1/2
+        1/2 via node-c -> web-a snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.0.0.3:30080] node/node-a>node/node-c node/node-c>node/node-a DNAT 10.244.1.10:8080 node/node-a>pod/web-a
+        1/2 via node-c -> web-b snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.0.0.3:30080] node/node-a>node/node-c node/node-c>node/node-b DNAT 10.244.2.10:8080 node/node-b>pod/web-b
+    ");
+    assert!(expl.warnings.iter().any(|w| w.contains("assumes the CNI does not masquerade")));
+    // A node process to another node's node port is an ordinary outside source there.
+    let expl = explain(
+        &cluster,
+        &from_node(at(query("web"), EntryKind::NodePort, Some("node-c")), "node-a"),
+    )
+    .unwrap();
+    assert_eq!(expl.outcome, Outcome::Dropped);
+}
+
+// ---------------------------------------------------------------- endpoint conditions
+
+#[test]
+fn terminating_but_serving_endpoints_are_used_only_when_no_ready_one_exists() {
+    let mut cluster = two_pods();
+    {
+        let endpoints = &mut web_mut(&mut cluster).ports[0].endpoints;
+        endpoints[0] = terminating(endpoints[0].clone(), true);
+        endpoints[1] = terminating(endpoints[1].clone(), false);
+    }
+    // web-b is terminating and not serving: never used; web-a carries everything.
+    let expl = check_cluster(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "client"), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1
+        1 via node-a -> web-a snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.96.0.10:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+    ");
+    assert!(expl.warnings.iter().any(|w| w.contains("serving but terminating")));
+    // With a ready endpoint anywhere, the terminating one is not used.
+    web_mut(&mut cluster).ports[0].endpoints[1] = ready("web-b", "10.244.2.10", 8080, "node-b");
+    let expl = explain(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "client"))
+        .unwrap();
+    let pods: Vec<&str> = expl.pods.iter().map(|pod| pod.pod.as_str()).collect();
+    assert_eq!(pods, ["web-b"]);
+}
+
+#[test]
+fn the_local_list_falls_back_to_local_terminating_endpoints_independently() {
+    // Facts 2.2: remote ready web-b, local terminating-serving web-a on node-a, eTP Local:
+    // the Local list of node-a is {web-a} while the Cluster list is {web-b}.
+    let mut cluster = two_pods();
+    {
+        let web = web_mut(&mut cluster);
+        web.external_traffic_policy = TrafficPolicy::Local;
+        web.ports[0].endpoints[0] = terminating(web.ports[0].endpoints[0].clone(), true);
+    }
+    check_cluster(&cluster, &at(query("web"), EntryKind::NodePort, Some("node-a")), "
+        delivered node-port 10.0.0.1:30080; pods: web-a 1
+        1 via node-a -> web-a snat - seen 203.0.113.10 | client>node/node-a [203.0.113.10:51234>10.0.0.1:30080] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+    ");
+    let expl = explain(
+        &cluster,
+        &from_pod(at(query("web"), EntryKind::NodePort, Some("node-a")), "client"),
+    )
+    .unwrap();
+    let pods: Vec<&str> = expl.pods.iter().map(|pod| pod.pod.as_str()).collect();
+    assert_eq!(pods, ["web-b"], "the pod short-circuits to the Cluster list");
+    // The health check counts ready endpoints only: node-a fails it.
+    let cluster = as_lb(cluster, TrafficPolicy::Local, IpMode::Vip);
+    assert_eq!(explain(&cluster, &query("web")).unwrap().load_balancer_nodes, ["node-b"]);
+}
+
+#[test]
+fn a_named_target_port_resolves_per_pod() {
+    // The model resolves `targetPort: http` per pod; the engine DNATs to each endpoint's port.
+    let mut cluster = two_pods();
+    {
+        let web = web_mut(&mut cluster);
+        web.ports[0].target_port = TargetPort::Name("http".to_string());
+        web.ports[0].endpoints[1].port = 9090;
+    }
+    check_cluster(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "client"), "
+        delivered cluster-ip 10.96.0.10:80; pods: web-a 1/2, web-b 1/2
+        1/2 via node-a -> web-a snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.96.0.10:80] node/node-a>pod/web-a DNAT 10.244.1.10:8080
+        1/2 via node-a -> web-b snat - seen 10.244.1.20 | client>node/node-a [10.244.1.20:51234>10.96.0.10:80] node/node-a>node/node-b DNAT 10.244.2.10:9090 node/node-b>pod/web-b
+    ");
+}
+
+#[test]
+fn zone_hints_keep_cluster_traffic_in_the_zone_when_every_ready_endpoint_has_one() {
+    let mut cluster = two_pods();
+    for node in &mut cluster.nodes {
+        let zone = if node.name == "node-b" { "zone-b" } else { "zone-a" };
+        node.labels.insert(endpoints::ZONE_LABEL.to_string(), zone.to_string());
+    }
+    for endpoint in &mut web_mut(&mut cluster).ports[0].endpoints {
+        let zone =
+            if endpoint.node_name.as_deref() == Some("node-b") { "zone-b" } else { "zone-a" };
+        endpoint.hint_zones = vec![zone.to_string()];
+    }
+    let q = from_pod(at(query("web"), EntryKind::ClusterIp, None), "lonely");
+    let pods = |cluster: &Cluster| -> Vec<String> {
+        explain(cluster, &q)
+            .unwrap()
+            .pods
+            .iter()
+            .map(|pod| format!("{} {}", pod.pod, pod.share))
+            .collect()
+    };
+    assert_eq!(pods(&cluster), ["web-a 1"], "node-c is in zone-a");
+    // One ready endpoint without a hint disables the filter everywhere.
+    web_mut(&mut cluster).ports[0].endpoints[1].hint_zones.clear();
+    assert_eq!(pods(&cluster), ["web-a 1/2", "web-b 1/2"]);
+}
+
+// ---------------------------------------------------------------- the load balancer's pool
+
+#[test]
+fn the_pool_leaves_out_excluded_deleted_and_autoscaler_tainted_nodes_but_not_unready_ones() {
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Cluster, IpMode::Vip);
+    let extra = [
+        ("node-d", "10.0.0.4"),
+        ("node-e", "10.0.0.5"),
+        ("node-f", "10.0.0.6"),
+        ("node-g", "10.0.0.7"),
+    ];
+    for (name, node_ip) in extra {
+        cluster.nodes.push(node(name, node_ip, "10.244.9.0/24"));
+    }
+    let label = load_balancer::EXCLUDE_LABEL.to_string();
+    cluster.nodes[0].labels.insert(label.clone(), "true".to_string());
+    cluster.nodes[1].labels.insert(label.clone(), "False".to_string());
+    cluster.nodes[2].labels.insert(label.clone(), String::new());
+    cluster.nodes[3].is_being_deleted = true;
+    cluster.nodes[4].taints.push(Taint {
+        key: load_balancer::TO_BE_DELETED_TAINT.to_string(),
+        value: None,
+        effect: "NoSchedule".to_string(),
+    });
+    cluster.nodes[5].labels.insert(label, "no".to_string());
+    cluster.nodes[6].ready = Some(false);
+    let expl = explain(&cluster, &query("web")).unwrap();
+    assert_eq!(expl.load_balancer_nodes, ["node-b", "node-g"]);
+    let shares: Vec<String> =
+        expl.pods.iter().map(|pod| format!("{} {}", pod.pod, pod.share)).collect();
+    assert_eq!(shares, ["web-a 1/2", "web-b 1/2"]);
+    assert!(expl.warnings.iter().any(|w| w == "node node-c is not in the load balancer's pool: labelled node.kubernetes.io/exclude-from-external-load-balancers=\"\""));
+}
+
+#[test]
+fn the_health_check_counts_ready_endpoints_of_every_port_so_a_port_can_still_be_dropped() {
+    // node-b has a ready endpoint for https only (a named targetPort it lacks for http):
+    // it passes the health check but its Local list for http is empty (facts 8.1, 1.3).
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Local, IpMode::Vip);
+    {
+        let web = web_mut(&mut cluster);
+        let https = port(
+            "https",
+            443,
+            8443,
+            Some(30443),
+            vec![ready("web-b", "10.244.2.10", 8443, "node-b")],
+        );
+        web.ports[0].endpoints.retain(|endpoint| endpoint.pod.as_deref() == Some("web-a"));
+        web.ports.push(https);
+        web.health_check_node_port = Some(31000);
+    }
+    check_cluster(&cluster, &query("web"), "
+        dropped load-balancer 198.51.100.7:80; pods: web-a 1/2; lb: node-a, node-b
+        1/2 via node-a -> web-a snat - seen 203.0.113.10 | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-a node/node-a>pod/web-a DNAT 10.244.1.10:8080
+        1/2 via node-b dropped: default/web:http has no local endpoints | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-b
+    ");
+}
+
+#[test]
+fn with_every_node_failing_the_health_check_the_load_balancer_has_no_backend() {
+    // Choice (facts 8.3): a node answering 503 leaves the pool, so with none healthy the
+    // load balancer has nowhere to send the connection: it hangs at the load balancer.
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Local, IpMode::Vip);
+    for endpoint in &mut web_mut(&mut cluster).ports[0].endpoints {
+        *endpoint = terminating(endpoint.clone(), true);
+    }
+    let expl = check_cluster(&cluster, &query("web"), "
+        dropped load-balancer 198.51.100.7:80
+        1 via - dropped: every node fails the health check on healthCheckNodePort (no node has a ready local endpoint), so the load balancer has no healthy backend and the connection hangs | client>load-balancer [203.0.113.10:51234>198.51.100.7:80]
+    ");
+    assert!(expl.load_balancer_nodes.is_empty());
+}
+
+#[test]
+fn without_node_ports_the_load_balancer_still_reaches_nodes_through_its_ip() {
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Cluster, IpMode::Vip);
+    {
+        let web = web_mut(&mut cluster);
+        web.allocate_load_balancer_node_ports = false;
+        web.ports[0].node_port = None;
+    }
+    let expl = explain(&cluster, &query("web")).unwrap();
+    assert_eq!(expl.outcome, Outcome::Delivered);
+    assert_eq!(expl.load_balancer_nodes, ["node-a", "node-b", "node-c"]);
+    let err = explain(&cluster, &at(query("web"), EntryKind::NodePort, None)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no node-port entry: `web` sets allocateLoadBalancerNodePorts: false, so port 80 has no nodePort"
+    );
+}
+
+#[test]
+fn a_pending_load_balancer_falls_back_to_the_node_port_with_a_warning() {
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Cluster, IpMode::Vip);
+    web_mut(&mut cluster).load_balancer_ingress.clear();
+    let expl = explain(&cluster, &query("web")).unwrap();
+    assert_eq!(expl.entry.kind, EntryKind::NodePort);
+    assert_eq!(expl.entry.address.to_string(), "10.0.0.1:30080");
+    assert!(expl.warnings.iter().any(|w| w.contains("<pending>")));
+    let err = explain(&cluster, &at(query("web"), EntryKind::LoadBalancer, None)).unwrap_err();
+    assert!(err.to_string().contains("is <pending>"), "{err}");
+}
+
+// ---------------------------------------------------------------- query errors
+
+#[test]
+fn query_errors_name_what_exists() {
+    let mut cluster = two_pods();
+    let mut headless = service("db", ServiceType::ClusterIp, "10.96.0.20", Vec::new());
+    headless.cluster_ip = None;
+    let mut external = service("ext", ServiceType::ExternalName, "10.96.0.21", Vec::new());
+    external.cluster_ip = None;
+    let mut other = service("other", ServiceType::ClusterIp, "10.96.0.22", Vec::new());
+    other.labels.insert(entry::SERVICE_PROXY_NAME_LABEL.to_string(), "cilium".to_string());
+    cluster.services.extend([headless, external, other]);
+    let err = |q: Query| explain(&cluster, &q).unwrap_err().to_string();
+    assert_eq!(
+        err(query("kiada")),
+        "no service `kiada` in namespace `default` (services here: web, db, ext, other)"
+    );
+    let mut q = query("web");
+    q.port = PortSelector::Name("https".to_string());
+    assert_eq!(err(q), "service `web` has no port `https` (ports: http (80))");
+    assert_eq!(
+        err(at(query("web"), EntryKind::NodePort, Some("node-z"))),
+        "no node `node-z` (nodes: node-a, node-b, node-c)"
+    );
+    assert_eq!(
+        err(from_pod(query("web"), "ghost")),
+        "no pod `ghost` in namespace `default` (pods here: client, lonely, web-a, web-b)"
+    );
+    assert!(err(query("db")).contains("headless"));
+    assert!(err(query("ext")).contains("ExternalName"));
+    assert!(err(query("other")).contains("kube-proxy ignores it"));
+    web_mut(&mut cluster).type_ = ServiceType::ClusterIp;
+    web_mut(&mut cluster).ports[0].node_port = None;
+    let err = |q: Query| explain(&cluster, &q).unwrap_err().to_string();
+    assert_eq!(
+        err(at(query("web"), EntryKind::NodePort, None)),
+        "no node-port entry: `web` is of type ClusterIP: only NodePort and LoadBalancer Services have node ports"
+    );
+    assert_eq!(
+        err(at(query("web"), EntryKind::ExternalIp, None)),
+        "no external-ip entry: `web` has no spec.externalIPs"
+    );
+}
+
+// ---------------------------------------------------------------- session affinity and the simulation
+
+#[test]
+fn with_client_ip_affinity_one_client_sticks_to_one_endpoint_per_node() {
+    let mut cluster = figure_11_11(TrafficPolicy::Cluster);
+    cluster.services[0].session_affinity = SessionAffinity::ClientIp { timeout_seconds: 10800 };
+    let expl = explain(&cluster, &query("kiada")).unwrap();
+    assert_eq!(expl.session_affinity_timeout, Some(10800));
+    assert!(expl.warnings.iter().any(|w| w.contains("sticks to the same endpoint")));
+    let sequence: Vec<usize> = connections(&expl, 7).take(1000).collect();
+    for via in ["node-a", "node-b"] {
+        let on_node: BTreeSet<usize> = sequence
+            .iter()
+            .copied()
+            .filter(|&idx| expl.paths[idx].via_node.as_deref() == Some(via))
+            .collect();
+        assert_eq!(on_node.len(), 1, "{via} keeps one endpoint for the client: {on_node:?}");
+    }
+}
+
+#[test]
+fn the_simulation_is_deterministic_for_a_seed() {
+    let expl = explain(&figure_11_11(TrafficPolicy::Local), &query("kiada")).unwrap();
+    let first: Vec<usize> = connections(&expl, 42).take(50).collect();
+    assert_eq!(first, connections(&expl, 42).take(50).collect::<Vec<_>>());
+    assert_ne!(first, connections(&expl, 43).take(50).collect::<Vec<_>>());
+}
+
+/// 100,000 connections: each path's count is binomial(n, p); it must lie within 5
+/// standard deviations, sqrt(n·p·(1−p)), of n·p. A correct simulation fails this with
+/// probability below 6e-7 per path (and the seed is fixed, so the test is deterministic).
+#[test]
+fn simulated_counts_stay_within_five_standard_deviations_of_the_shares() {
+    const N: usize = 100_000;
+    let mut cases = vec![
+        explain(&figure_11_11(TrafficPolicy::Local), &query("kiada")).unwrap(),
+        explain(&figure_11_11(TrafficPolicy::Cluster), &query("kiada")).unwrap(),
+        explain(&kiada_nodeport(), &query("kiada")).unwrap(),
+    ];
+    cases.extend(
+        generated_cases(40)
+            .into_iter()
+            .map(|(cluster, q)| explain(&cluster, &q))
+            .filter_map(Result::ok),
+    );
+    for (case_idx, expl) in cases.iter().enumerate() {
+        let counts = simulate(expl, 2026 + case_idx as u64, N);
+        assert_eq!(counts.iter().sum::<u64>(), N as u64);
+        for (path, &count) in expl.paths.iter().zip(&counts) {
+            let p = path.share.to_f64();
+            let expected = N as f64 * p;
+            let sigma = (N as f64 * p * (1.0 - p)).sqrt();
+            assert!(
+                (count as f64 - expected).abs() <= 5.0 * sigma + 1e-9,
+                "case {case_idx}: share {} expected {expected:.0} got {count}",
+                path.share
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- properties over generated clusters
+
+/// Small random clusters and queries (1–4 nodes, 0–5 endpoints with random conditions,
+/// random policies, entries, clients, source ranges), from a fixed seed.
+fn generated_cases(n_cases: usize) -> Vec<(Cluster, Query)> {
+    let mut rng = simulate::SplitMix64::new(112);
+    let mut cases = Vec::new();
+    for _ in 0..n_cases {
+        let n_nodes = 1 + rng.below(4) as usize;
+        let nodes: Vec<Node> = (0..n_nodes)
+            .map(|idx| {
+                node(
+                    &format!("node-{idx}"),
+                    &format!("10.0.0.{}", idx + 1),
+                    &format!("10.244.{idx}.0/24"),
+                )
+            })
+            .collect();
+        let mut pods = Vec::new();
+        let mut endpoints = Vec::new();
+        for pod_idx in 0..rng.below(6) {
+            let node_idx = rng.below(n_nodes as u64);
+            let name = format!("pod-{pod_idx}");
+            let pod_ip = format!("10.244.{node_idx}.{}", 10 + pod_idx);
+            pods.push(pod(&name, &pod_ip, &format!("node-{node_idx}")));
+            let mut endpoint = ready(&name, &pod_ip, 8080, &format!("node-{node_idx}"));
+            match rng.below(6) {
+                0 => endpoint = terminating(endpoint, true),
+                1 => endpoint = terminating(endpoint, false),
+                2 => {
+                    endpoint.is_ready = false;
+                    endpoint.is_serving = false;
+                }
+                _ => {}
+            }
+            endpoints.push(endpoint);
+        }
+        let mut web = service(
+            "web",
+            ServiceType::NodePort,
+            "10.96.0.10",
+            vec![port("http", 80, 8080, Some(30080), endpoints)],
+        );
+        if rng.below(2) == 0 {
+            let ip_mode = if rng.below(4) == 0 { IpMode::Proxy } else { IpMode::Vip };
+            web = with_lb(web, "198.51.100.7", ip_mode);
+        }
+        if rng.below(4) == 0 {
+            web.load_balancer_source_ranges = vec![cidr("10.0.0.0/30")];
+        }
+        web.external_ips = vec![ip("192.0.2.50")];
+        web.external_traffic_policy =
+            if rng.below(2) == 0 { TrafficPolicy::Local } else { TrafficPolicy::Cluster };
+        web.internal_traffic_policy =
+            if rng.below(3) == 0 { TrafficPolicy::Local } else { TrafficPolicy::Cluster };
+        pods.push(pod("client", "10.244.0.99", "node-0"));
+        let mut cluster = cluster(nodes, pods, vec![web]);
+        if rng.below(5) == 0 {
+            cluster.cluster_cidrs.clear();
+        }
+        let entries = [
+            EntryKind::LoadBalancer,
+            EntryKind::NodePort,
+            EntryKind::ClusterIp,
+            EntryKind::ExternalIp,
+        ];
+        let mut q = query("web");
+        q.entry = entries.get(rng.below(4) as usize).copied();
+        q.node = Some(format!("node-{}", rng.below(n_nodes as u64)));
+        q = match rng.below(3) {
+            0 => from_pod(q, "client"),
+            1 => from_node(q, "node-0"),
+            _ => q,
+        };
+        cases.push((cluster, q));
+    }
+    cases
+}
+
+#[test]
+fn properties_hold_over_many_generated_clusters() {
+    let mut n_explained = 0;
+    for (case_idx, (cluster, q)) in generated_cases(400).into_iter().enumerate() {
+        let Ok(expl) = explain(&cluster, &q) else { continue };
+        n_explained += 1;
+        let total: Share = expl.paths.iter().map(|path| path.share).sum();
+        assert_eq!(total, Share::ONE, "case {case_idx}: shares sum to 1");
+        let pod_total: Share = expl.pods.iter().map(|pod| pod.share).sum();
+        let delivered: Share = expl
+            .paths
+            .iter()
+            .filter(|path| path.outcome == Outcome::Delivered)
+            .map(|path| path.share)
+            .sum();
+        assert_eq!(pod_total, delivered, "case {case_idx}: pods sum their paths");
+        let is_external_entry = expl.entry.kind != EntryKind::ClusterIp;
+        let is_outside_client = matches!(q.client, Client::External(_));
+        for path in expl.paths.iter().filter(|path| path.outcome == Outcome::Delivered) {
+            let target = path.target.as_ref().unwrap();
+            if is_external_entry && is_outside_client {
+                match expl.policy.external_traffic_policy {
+                    // Local never crosses nodes for external traffic, and keeps its source.
+                    TrafficPolicy::Local => {
+                        assert_eq!(
+                            target.node, path.via_node,
+                            "case {case_idx}: Local stays on the node"
+                        );
+                        assert!(path.snat.is_none(), "case {case_idx}");
+                    }
+                    // Cluster always masquerades external traffic.
+                    TrafficPolicy::Cluster => {
+                        assert!(path.snat.is_some(), "case {case_idx}: Cluster masquerades")
+                    }
+                }
+            }
+            let last = path.hops.last().unwrap();
+            assert_eq!(last.after.dst, SocketAddr::new(target.ip, target.port), "case {case_idx}");
+            assert_eq!(Some(last.after.src.ip()), path.client_ip_seen, "case {case_idx}");
+            for pair in path.hops.windows(2) {
+                assert_eq!(pair[0].to, pair[1].from, "case {case_idx}: hops chain");
+                assert_eq!(pair[0].after, pair[1].before, "case {case_idx}: packets chain");
+            }
+        }
+    }
+    assert!(n_explained > 200, "most generated queries are answerable: {n_explained}");
 }
