@@ -1,0 +1,362 @@
+//! Command-line flags → what the user asked for: `explain` with a route query, `get` with a
+//! kind, or help/version. Usage errors are values; `main` prints them and exits 2.
+
+use lexopt::prelude::*;
+use std::ffi::OsString;
+use std::net::IpAddr;
+use svcroute::kubectl::Resource;
+use svcroute::model::TrafficPolicy;
+use svcroute::route::{EntryKind, PortSelector};
+
+pub const USAGE: &str = "\
+Usage: svcroute explain FILE... --service NAME [OPTIONS]
+       svcroute get svc|nodes|pods|endpointslices FILE... [-o wide] [-n NAMESPACE]
+       svcroute --help | --version
+
+Explains how Kubernetes routes a connection to a Service: which nodes and pods it reaches,
+where DNAT and SNAT rewrite the packet, which client IP the pod sees, and each pod's share.
+FILE is YAML or JSON (several documents, a `kind: List`, `kubectl get -o yaml` output);
+`-` reads stdin. Several files make one cluster. Without Node objects the book's
+three-node kind cluster stands in.
+
+explain options:
+  --service NAME                    the Service (required)
+  -n, --namespace NS                its namespace [default: default]
+  --port NAME|NUMBER                the service port [default: the first]
+  --entry KIND                      load-balancer, node-port, cluster-ip or external-ip
+                                    [default: the one that fits the Service's type]
+  --node NODE                       the node a node-port or external-ip connection goes to
+                                    [default: the first node by name]
+  --from-pod POD                    the client is this pod
+  --from-node NODE                  the client is a process on this node
+  --client-ip IP                    the client is this outside address [default: 203.0.113.10]
+  --external-traffic-policy Cluster|Local   override the Service's externalTrafficPolicy
+  --internal-traffic-policy Cluster|Local   override the Service's internalTrafficPolicy
+  --no-load-balancer                the cluster has no load-balancer support (EXTERNAL-IP
+                                    stays <pending>)
+  --format table|json               [default: table]; docs/json.md describes the JSON
+  --connections N                   also simulate N new connections and print the counts
+  --seed N                          the simulation's seed [default: 1]
+
+get options:
+  -o wide                           add the wide columns
+  -n, --namespace NS                [default: default]
+  --now TIMESTAMP                   compute AGE at this RFC 3339 time instead of the clock
+
+common options:
+  -q, --quiet                       do not print notices (what svcroute filled in or skipped)
+  -h, --help                        print this help
+  -V, --version                     print the version
+
+Exit status: 0 success, 1 input errors or a query naming what does not exist, 2 usage errors.
+";
+
+/// The output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// Who opens the connection, by name, before the cluster is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientArg {
+    External(Option<IpAddr>),
+    Pod(String),
+    Node(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplainArgs {
+    pub files: Vec<String>,
+    pub service: String,
+    pub namespace: String,
+    pub port: PortSelector,
+    pub entry: Option<EntryKind>,
+    pub node: Option<String>,
+    pub client: ClientArg,
+    pub external_traffic_policy: Option<TrafficPolicy>,
+    pub internal_traffic_policy: Option<TrafficPolicy>,
+    pub has_load_balancer_support: bool,
+    pub format: Format,
+    pub seed: u64,
+    pub connections: Option<u64>,
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetArgs {
+    pub resource: Resource,
+    pub files: Vec<String>,
+    pub namespace: String,
+    pub wide: bool,
+    /// `--now`, as given; `None`: the clock.
+    pub now: Option<String>,
+    pub has_load_balancer_support: bool,
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Explain(ExplainArgs),
+    Get(GetArgs),
+    Help,
+    Version,
+}
+
+/// A usage error: what is wrong, in the user's spelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl From<lexopt::Error> for UsageError {
+    fn from(error: lexopt::Error) -> Self {
+        UsageError(error.to_string())
+    }
+}
+
+fn string(value: OsString) -> Result<String, UsageError> {
+    value.into_string().map_err(|value| UsageError(format!("not valid UTF-8: {value:?}")))
+}
+
+fn policy(flag: &str, value: &str) -> Result<TrafficPolicy, UsageError> {
+    match value {
+        "Cluster" => Ok(TrafficPolicy::Cluster),
+        "Local" => Ok(TrafficPolicy::Local),
+        _ => Err(UsageError(format!("{flag} must be Cluster or Local, not `{value}`"))),
+    }
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, UsageError> {
+    value.parse().map_err(|_| UsageError(format!("{flag} needs a number, not `{value}`")))
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut parser =
+        lexopt::Parser::from_iter(std::iter::once(OsString::from("svcroute")).chain(args));
+    let mut subcommand: Option<String> = None;
+    let mut positionals: Vec<String> = Vec::new();
+    let mut service = None;
+    let mut namespace = "default".to_string();
+    let mut port = PortSelector::First;
+    let mut entry = None;
+    let mut node = None;
+    let mut clients: Vec<(String, ClientArg)> = Vec::new();
+    let mut external_traffic_policy = None;
+    let mut internal_traffic_policy = None;
+    let mut has_load_balancer_support = true;
+    let mut format = Format::Table;
+    let mut seed = 1;
+    let mut connections = None;
+    let mut quiet = false;
+    let mut wide = false;
+    let mut now = None;
+    // Flags that only one subcommand takes, to name them if used with the other.
+    let mut explain_only: Vec<&'static str> = Vec::new();
+    let mut get_only: Vec<&'static str> = Vec::new();
+
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Short('V') | Long("version") => return Ok(Command::Version),
+            Short('q') | Long("quiet") => quiet = true,
+            Short('n') | Long("namespace") => namespace = string(parser.value()?)?,
+            Long("service") => {
+                service = Some(string(parser.value()?)?);
+                explain_only.push("--service");
+            }
+            Long("port") => {
+                let value = string(parser.value()?)?;
+                port = match value.parse::<u16>() {
+                    Ok(number) => PortSelector::Number(number),
+                    Err(_) => PortSelector::Name(value),
+                };
+                explain_only.push("--port");
+            }
+            Long("entry") => {
+                let value = string(parser.value()?)?;
+                entry = Some(EntryKind::parse(&value).ok_or_else(|| {
+                    UsageError(format!(
+                        "--entry must be load-balancer, node-port, cluster-ip or external-ip, not `{value}`"
+                    ))
+                })?);
+                explain_only.push("--entry");
+            }
+            Long("node") => {
+                node = Some(string(parser.value()?)?);
+                explain_only.push("--node");
+            }
+            Long("from-pod") => {
+                clients.push(("--from-pod".into(), ClientArg::Pod(string(parser.value()?)?)));
+                explain_only.push("--from-pod");
+            }
+            Long("from-node") => {
+                clients.push(("--from-node".into(), ClientArg::Node(string(parser.value()?)?)));
+                explain_only.push("--from-node");
+            }
+            Long("client-ip") => {
+                let value = string(parser.value()?)?;
+                let ip = value.parse().map_err(|_| {
+                    UsageError(format!("--client-ip needs an IP address, not `{value}`"))
+                })?;
+                clients.push(("--client-ip".into(), ClientArg::External(Some(ip))));
+                explain_only.push("--client-ip");
+            }
+            Long("external-traffic-policy") => {
+                let value = string(parser.value()?)?;
+                external_traffic_policy = Some(policy("--external-traffic-policy", &value)?);
+                explain_only.push("--external-traffic-policy");
+            }
+            Long("internal-traffic-policy") => {
+                let value = string(parser.value()?)?;
+                internal_traffic_policy = Some(policy("--internal-traffic-policy", &value)?);
+                explain_only.push("--internal-traffic-policy");
+            }
+            Long("no-load-balancer") => has_load_balancer_support = false,
+            Long("format") => {
+                let value = string(parser.value()?)?;
+                format = match value.as_str() {
+                    "table" => Format::Table,
+                    "json" => Format::Json,
+                    _ => {
+                        return Err(UsageError(format!(
+                            "--format must be table or json, not `{value}`"
+                        )))
+                    }
+                };
+                explain_only.push("--format");
+            }
+            Long("seed") => {
+                seed = number("--seed", &string(parser.value()?)?)?;
+                explain_only.push("--seed");
+            }
+            Long("connections") => {
+                connections = Some(number("--connections", &string(parser.value()?)?)?);
+                explain_only.push("--connections");
+            }
+            Short('o') | Long("output") => {
+                let value = string(parser.value()?)?;
+                if value != "wide" {
+                    return Err(UsageError(format!("-o supports only `wide`, not `{value}`")));
+                }
+                wide = true;
+                get_only.push("-o");
+            }
+            Long("now") => {
+                now = Some(string(parser.value()?)?);
+                get_only.push("--now");
+            }
+            Value(value) => {
+                let value = string(value)?;
+                if subcommand.is_none() {
+                    subcommand = Some(value);
+                } else {
+                    positionals.push(value);
+                }
+            }
+            _ => return Err(arg.unexpected().into()),
+        }
+    }
+
+    match subcommand.as_deref() {
+        None => Err(UsageError("a command is required: explain or get".into())),
+        Some("explain") => {
+            if let Some(flag) = get_only.first() {
+                return Err(UsageError(format!("{flag} is an option of `get`, not `explain`")));
+            }
+            if clients.len() > 1 {
+                let names: Vec<&str> = clients.iter().map(|(flag, _)| flag.as_str()).collect();
+                return Err(UsageError(format!(
+                    "choose one client: {} were all given",
+                    names.join(" and ")
+                )));
+            }
+            let service = service.ok_or_else(|| {
+                UsageError("--service NAME is required: which Service to explain".into())
+            })?;
+            if positionals.is_empty() {
+                return Err(UsageError("give at least one FILE (or - for stdin)".into()));
+            }
+            Ok(Command::Explain(ExplainArgs {
+                files: positionals,
+                service,
+                namespace,
+                port,
+                entry,
+                node,
+                client: clients.pop().map_or(ClientArg::External(None), |(_, client)| client),
+                external_traffic_policy,
+                internal_traffic_policy,
+                has_load_balancer_support,
+                format,
+                seed,
+                connections,
+                quiet,
+            }))
+        }
+        Some("get") => {
+            if let Some(flag) = explain_only.first() {
+                return Err(UsageError(format!("{flag} is an option of `explain`, not `get`")));
+            }
+            let mut positionals = positionals.into_iter();
+            let kind = positionals.next().ok_or_else(|| {
+                UsageError("get needs a kind: svc, nodes, pods or endpointslices".into())
+            })?;
+            let resource = Resource::parse(&kind).ok_or_else(|| {
+                UsageError(format!("get knows svc, nodes, pods and endpointslices, not `{kind}`"))
+            })?;
+            let files: Vec<String> = positionals.collect();
+            if files.is_empty() {
+                return Err(UsageError("give at least one FILE (or - for stdin)".into()));
+            }
+            Ok(Command::Get(GetArgs {
+                resource,
+                files,
+                namespace,
+                wide,
+                now,
+                has_load_balancer_support,
+                quiet,
+            }))
+        }
+        Some(other) => Err(UsageError(format!("unknown command `{other}`: use explain or get"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &str) -> Result<Command, UsageError> {
+        parse(words.split_whitespace().map(OsString::from))
+    }
+
+    #[test]
+    fn explain_flags_become_a_query() {
+        let Ok(Command::Explain(args)) = parse_words(
+            "explain a.yaml - --service kiada --port 443 --entry node-port --node kind-worker --from-pod curl",
+        ) else {
+            panic!("not an explain");
+        };
+        assert_eq!(args.files, ["a.yaml", "-"]);
+        assert_eq!(args.port, PortSelector::Number(443));
+        assert_eq!(args.entry, Some(EntryKind::NodePort));
+        assert_eq!(args.client, ClientArg::Pod("curl".into()));
+    }
+
+    #[test]
+    fn usage_errors_name_the_problem() {
+        let error = |words| parse_words(words).unwrap_err().0;
+        assert_eq!(error("explain a.yaml"), "--service NAME is required: which Service to explain");
+        assert!(error("explain a.yaml --service k --entry lb").contains("not `lb`"));
+        assert_eq!(
+            error("explain a.yaml --service k --from-pod p --client-ip 1.2.3.4"),
+            "choose one client: --from-pod and --client-ip were all given"
+        );
+        assert_eq!(
+            error("get deployments a.yaml"),
+            "get knows svc, nodes, pods and endpointslices, not `deployments`"
+        );
+        assert!(error("explain a.yaml --service k --bogus").contains("--bogus"));
+    }
+}
