@@ -42,3 +42,169 @@ pub struct Diagnostic {
     /// What to do about it.
     pub help: Option<String>,
 }
+
+/// The first line of a rendered diagnostic, the shape the CLI promises and editors can jump
+/// to: `kiada.yaml:14:15: error: message`, or `kiada.yaml: error: message` without a span.
+pub fn headline(diag: &Diagnostic, file: &str) -> String {
+    match diag.span {
+        Some(span) => {
+            format!("{file}:{}:{}: {}: {}", span.line, span.column, diag.severity, diag.message)
+        }
+        None => format!("{file}: {}: {}", diag.severity, diag.message),
+    }
+}
+
+/// A diagnostic as people read it: the headline, the offending line with a caret under the
+/// span, then the field path and the help. `text` is the whole text the span points into.
+///
+/// ```
+/// use svcroute::diagnostic::{render, Diagnostic, Severity};
+/// use svcroute::input::span::Span;
+/// let diag = Diagnostic {
+///     severity: Severity::Error,
+///     span: Some(Span { line: 2, column: 11, len: 5 }),
+///     field: Some("spec.ports[0].nodePort".to_string()),
+///     message: "nodePort 40000 is outside the node port range 30000-32767".to_string(),
+///     help: None,
+/// };
+/// let text = "ports:\n- nodePort: 40000\n";
+/// assert_eq!(
+///     render(&diag, "kiada.yaml", text),
+///     "kiada.yaml:2:11: error: nodePort 40000 is outside the node port range 30000-32767\n  |\n2 | - nodePort: 40000\n  |           ^^^^^\n  = field: spec.ports[0].nodePort\n"
+/// );
+/// ```
+pub fn render(diag: &Diagnostic, file: &str, text: &str) -> String {
+    let line_text =
+        diag.span.and_then(|span| text.lines().nth((span.line as usize).checked_sub(1)?));
+    render_with_line(diag, file, line_text)
+}
+
+/// Renders many diagnostics of one text, finding each line without rescanning the text.
+pub fn render_all(diags: &[Diagnostic], file: &str, text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    diags
+        .iter()
+        .map(|diag| {
+            let line_text =
+                diag.span.and_then(|span| lines.get((span.line as usize).checked_sub(1)?).copied());
+            render_with_line(diag, file, line_text)
+        })
+        .collect()
+}
+
+/// Tabs are shown as this many spaces, and the caret moves with them.
+const TAB_WIDTH: usize = 4;
+
+fn render_with_line(diag: &Diagnostic, file: &str, line_text: Option<&str>) -> String {
+    let mut out = headline(diag, file);
+    out.push('\n');
+    let snippet = diag.span.zip(line_text);
+    let gutter = snippet.map_or(0, |(span, _)| span.line.to_string().len());
+    let pad = " ".repeat(gutter);
+    if let Some((span, line_text)) = snippet {
+        let shown: String = line_text
+            .chars()
+            .map(|c| if c == '\t' { " ".repeat(TAB_WIDTH) } else { c.to_string() })
+            .collect();
+        let width = |c: &char| if *c == '\t' { TAB_WIDTH } else { 1 };
+        let column = (span.column as usize).saturating_sub(1);
+        let indent: usize = line_text.chars().take(column).map(|c| width(&c)).sum();
+        let n_carets: usize =
+            line_text.chars().skip(column).take(span.len as usize).map(|c| width(&c)).sum();
+        out += &format!(
+            "{pad} |\n{} | {}\n{pad} | {}{}\n",
+            span.line,
+            shown.trim_end(),
+            " ".repeat(indent),
+            "^".repeat(n_carets.max(1))
+        );
+    }
+    if let Some(field) = &diag.field {
+        out += &format!("{pad} = field: {field}\n");
+    }
+    if let Some(help) = &diag.help {
+        out += &format!("{pad} = help: {help}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(span: Option<Span>, field: Option<&str>, help: Option<&str>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            span,
+            field: field.map(str::to_string),
+            message: "nodePort 40000 is outside the node port range 30000-32767".to_string(),
+            help: help.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn renders_the_style_guide_example() {
+        let mut text = "# padding\n".repeat(13);
+        text += "    nodePort: 40000\n";
+        let diag = diagnostic(
+            Some(Span { line: 14, column: 15, len: 5 }),
+            Some("spec.ports[0].nodePort"),
+            Some("choose a port from 30000 to 32767, or leave nodePort out and the cluster picks one"),
+        );
+        assert_eq!(
+            render(&diag, "kiada.yaml", &text),
+            "kiada.yaml:14:15: error: nodePort 40000 is outside the node port range 30000-32767
+   |
+14 |     nodePort: 40000
+   |               ^^^^^
+   = field: spec.ports[0].nodePort
+   = help: choose a port from 30000 to 32767, or leave nodePort out and the cluster picks one
+"
+        );
+    }
+
+    #[test]
+    fn without_a_span_there_is_no_snippet() {
+        let diag = diagnostic(None, None, Some("check the file"));
+        assert_eq!(
+            render(&diag, "kiada.yaml", "kind: Service\n"),
+            "kiada.yaml: error: nodePort 40000 is outside the node port range 30000-32767\n = help: check the file\n"
+        );
+    }
+
+    #[test]
+    fn a_span_past_the_end_of_the_text_renders_the_headline_only() {
+        let diag = diagnostic(Some(Span { line: 9, column: 1, len: 1 }), None, None);
+        assert_eq!(
+            render(&diag, "x.yaml", "a: 1\n"),
+            "x.yaml:9:1: error: nodePort 40000 is outside the node port range 30000-32767\n"
+        );
+    }
+
+    #[test]
+    fn carets_follow_tabs_and_wide_characters() {
+        let diag = Diagnostic {
+            severity: Severity::Warning,
+            span: Some(Span { line: 1, column: 8, len: 3 }),
+            field: None,
+            message: "odd".to_string(),
+            help: None,
+        };
+        assert_eq!(
+            render(&diag, "x.yaml", "\tname: é€x\n"),
+            "x.yaml:1:8: warning: odd\n  |\n1 |     name: é€x\n  |           ^^^\n"
+        );
+    }
+
+    #[test]
+    fn render_all_matches_render_one_by_one() {
+        let text = "a: 1\nb: 2\n";
+        let diags = [
+            diagnostic(Some(Span { line: 2, column: 4, len: 1 }), None, None),
+            diagnostic(None, Some("spec"), None),
+        ];
+        let one_by_one: String = diags.iter().map(|d| render(d, "f.yaml", text)).collect();
+        assert_eq!(render_all(&diags, "f.yaml", text), one_by_one);
+        assert!(one_by_one.contains("2 | b: 2\n  |    ^\n"));
+    }
+}
