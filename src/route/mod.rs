@@ -8,6 +8,7 @@
 //! overrides). Output: an [`Explanation`]: an [`Outcome`] with a reason in plain words, and
 //! the paths with their exact [`Share`] of new connections, every hop, and every rewrite.
 
+pub mod chain;
 pub mod endpoints;
 pub mod entry;
 pub mod load_balancer;

@@ -5,6 +5,7 @@
 //! endpoint list, the masquerade mark, or the REJECT/DROP, and turns each endpoint into a
 //! [`Path`].
 
+use super::chain::{endpoint_chain, service_port_suffix};
 use super::endpoints::{
     categorize_endpoints, is_externally_accessible, uses_cluster_endpoints, uses_local_endpoints,
 };
@@ -75,6 +76,11 @@ impl Rules<'_> {
         }
     }
 
+    /// The 16-character hash shared by this service port's KUBE-SVC/SVL/EXT/FW chains.
+    pub fn chain_suffix(&self) -> String {
+        service_port_suffix(&self.service_port_name(), &self.port.protocol.as_str().to_lowercase())
+    }
+
     /// kube-proxy's ClusterCIDR local-traffic detector: "is the source a pod?" (facts 3.1).
     /// `None` when no cluster CIDR is configured: the detector is a no-op.
     fn is_pod_source(&self, ip: IpAddr) -> Option<bool> {
@@ -100,6 +106,7 @@ impl Rules<'_> {
     /// at the node).
     pub fn decide(&self, arrival: Arrival<'_>) -> (Vec<Path>, Decision) {
         let spn = self.service_port_name();
+        let hash = self.chain_suffix();
         let accessible = is_externally_accessible(self.service, self.port);
         let categorized = categorize_endpoints(
             &self.port.endpoints,
@@ -140,7 +147,7 @@ impl Rules<'_> {
                 TrafficPolicy::Cluster => (
                     categorized.cluster_endpoints.clone(),
                     is_masqueraded,
-                    format!("\"{spn} cluster IP\" jumps to KUBE-SVC (internalTrafficPolicy Cluster){mark}"),
+                    format!("\"{spn} cluster IP\" jumps to KUBE-SVC-{hash} (internalTrafficPolicy Cluster){mark}"),
                 ),
                 TrafficPolicy::Local if categorized.local_endpoints.is_empty() => {
                     let reason = format!(
@@ -154,7 +161,7 @@ impl Rules<'_> {
                     categorized.local_endpoints.clone(),
                     is_masqueraded,
                     format!(
-                        "\"{spn} cluster IP\" jumps to KUBE-SVL: internalTrafficPolicy Local keeps it on node {}{mark}",
+                        "\"{spn} cluster IP\" jumps to KUBE-SVL-{hash}: internalTrafficPolicy Local keeps it on node {}{mark}",
                         arrival.node.name
                     ),
                 ),
@@ -170,8 +177,8 @@ impl Rules<'_> {
                     .map(ToString::to_string)
                     .collect();
                 let reason = format!(
-                    "source {src} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW and \
-                     KUBE-PROXY-FIREWALL DROPs it (\"{spn} traffic not accepted by KUBE-FW-…\"), so the client hangs",
+                    "source {src} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW-{hash} and \
+                     KUBE-PROXY-FIREWALL DROPs it (\"{spn} traffic not accepted by KUBE-FW-{hash}\"), so the client hangs",
                     ranges.join(", ")
                 );
                 return ends_dropped(arrival, reason);
@@ -181,15 +188,15 @@ impl Rules<'_> {
                     categorized.cluster_endpoints.clone(),
                     true,
                     format!(
-                        "KUBE-EXT masquerades external traffic under externalTrafficPolicy Cluster \
-                         (\"masquerade traffic for {spn} external destinations\"), then KUBE-SVC picks from all endpoints"
+                        "KUBE-EXT-{hash} masquerades external traffic under externalTrafficPolicy Cluster \
+                         (\"masquerade traffic for {spn} external destinations\"), then KUBE-SVC-{hash} picks from all endpoints"
                     ),
                 ),
                 TrafficPolicy::Local if is_pod_source == Some(true) => (
                     categorized.cluster_endpoints.clone(),
                     false,
                     format!(
-                        "the source is a pod, so KUBE-EXT short-circuits to KUBE-SVC without masquerade \
+                        "the source is a pod, so KUBE-EXT-{hash} short-circuits to KUBE-SVC-{hash} without masquerade \
                          (\"pod traffic for {spn} external destinations\"): externalTrafficPolicy Local is ignored"
                     ),
                 ),
@@ -197,7 +204,7 @@ impl Rules<'_> {
                     categorized.cluster_endpoints.clone(),
                     true,
                     format!(
-                        "the source is the node itself, so KUBE-EXT masquerades it and short-circuits to KUBE-SVC \
+                        "the source is the node itself, so KUBE-EXT-{hash} masquerades it and short-circuits to KUBE-SVC-{hash} \
                          (\"masquerade LOCAL traffic for {spn} external destinations\"): externalTrafficPolicy Local is ignored"
                     ),
                 ),
@@ -213,7 +220,7 @@ impl Rules<'_> {
                     categorized.local_endpoints.clone(),
                     false,
                     format!(
-                        "KUBE-EXT jumps to KUBE-SVL without masquerade: externalTrafficPolicy Local keeps it on \
+                        "KUBE-EXT-{hash} jumps to KUBE-SVL-{hash} without masquerade: externalTrafficPolicy Local keeps it on \
                          node {} and the pod sees the client's address",
                         arrival.node.name
                     ),
@@ -313,10 +320,15 @@ impl Rules<'_> {
                 rewrites,
             }),
         }
-        let mut reason = format!("{node_reason}; DNAT to {to} (\"{spn} -> {to}\")");
+        let protocol = self.port.protocol.as_str().to_lowercase();
+        let mut reason = format!(
+            "{node_reason}; it picks {} (\"{spn} -> {to}\", one of {} with equal probability), which DNATs to {to}",
+            endpoint_chain(spn, &protocol, to),
+            share_on_node.denominator()
+        );
         if is_hairpin {
             reason.push_str(&format!(
-                "; the endpoint is the client itself, so KUBE-SEP marks it for hairpin masquerade to {}",
+                "; the endpoint is the client itself, so its KUBE-SEP chain marks it for hairpin masquerade to {}",
                 snat.map(|ip| ip.to_string()).unwrap_or_default()
             ));
         } else if let Some(snat) = snat {

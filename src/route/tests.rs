@@ -547,9 +547,9 @@ fn row_16_source_ranges_drop_outsiders_including_pods_but_not_nodes_inside_a_ran
         vec![cidr("10.0.0.0/24"), cidr("192.0.2.0/24")];
     check_cluster(&cluster, &query("web"), "
         dropped load-balancer 198.51.100.7:80; lb: node-a, node-b, node-c
-        1/3 via node-a dropped: default/web:http traffic not accepted by KUBE-FW-… | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-a
-        1/3 via node-b dropped: default/web:http traffic not accepted by KUBE-FW-… | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-b
-        1/3 via node-c dropped: default/web:http traffic not accepted by KUBE-FW-… | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-c
+        1/3 via node-a dropped: default/web:http traffic not accepted by KUBE-FW-CDGGSHYLG3RE2FKL | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-a
+        1/3 via node-b dropped: default/web:http traffic not accepted by KUBE-FW-CDGGSHYLG3RE2FKL | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-b
+        1/3 via node-c dropped: default/web:http traffic not accepted by KUBE-FW-CDGGSHYLG3RE2FKL | client>load-balancer [203.0.113.10:51234>198.51.100.7:80] load-balancer>node/node-c
     ");
     let mut inside = query("web");
     inside.client = Client::External(ip("192.0.2.9"));
@@ -557,7 +557,7 @@ fn row_16_source_ranges_drop_outsiders_including_pods_but_not_nodes_inside_a_ran
     // A pod's own node checks the pod IP against the ranges before anything else.
     check_cluster(&cluster, &from_pod(query("web"), "client"), "
         dropped load-balancer 198.51.100.7:80
-        1 via node-a dropped: default/web:http traffic not accepted by KUBE-FW-… | client>node/node-a [10.244.1.20:51234>198.51.100.7:80]
+        1 via node-a dropped: default/web:http traffic not accepted by KUBE-FW-CDGGSHYLG3RE2FKL | client>node/node-a [10.244.1.20:51234>198.51.100.7:80]
     ");
     // "node to LB1 (allowed by LoadBalancerSourceRanges)": the node IP is in 10.0.0.0/24.
     check_cluster(&cluster, &from_node(query("web"), "node-b"), "
@@ -1110,4 +1110,37 @@ fn properties_hold_over_many_generated_clusters() {
         }
     }
     assert!(n_explained > 200, "most generated queries are answerable: {n_explained}");
+}
+
+#[test]
+fn a_path_reason_names_the_kube_proxy_chains_and_rule_comments() {
+    let cluster = kiada_nodeport();
+    let expl =
+        explain(&cluster, &at(query("kiada"), EntryKind::NodePort, Some("kind-worker"))).unwrap();
+    let to_kiada_001 = expl
+        .paths
+        .iter()
+        .find(|path| path.target.as_ref().unwrap().ip == ip("10.244.1.90"))
+        .unwrap();
+    assert_eq!(
+        to_kiada_001.reason,
+        "KUBE-EXT-VCVJFQSZPM2BYGKL masquerades external traffic under externalTrafficPolicy Cluster \
+         (\"masquerade traffic for default/kiada:http external destinations\"), then KUBE-SVC-VCVJFQSZPM2BYGKL \
+         picks from all endpoints; it picks KUBE-SEP-7YUNUNTWWIW4EGWL (\"default/kiada:http -> 10.244.1.90:8080\", \
+         one of 3 with equal probability), which DNATs to 10.244.1.90:8080; KUBE-POSTROUTING masquerades the \
+         source to 172.18.0.4"
+    );
+}
+
+#[test]
+fn a_host_network_pod_behaves_as_its_node() {
+    let mut cluster = as_lb(two_pods(), TrafficPolicy::Local, IpMode::Vip);
+    let mut agent = pod("agent", "10.0.0.3", "node-c");
+    agent.host_network = true;
+    cluster.pods.push(agent);
+    let expl = explain(&cluster, &from_pod(query("web"), "agent")).unwrap();
+    assert_eq!(expl.client.ip, ip("10.0.0.3"));
+    // Source type LOCAL: masqueraded and short-circuited to the Cluster list (row 24).
+    assert_eq!(expl.outcome, Outcome::Delivered);
+    assert!(expl.paths.iter().all(|path| path.snat == Some(ip("10.0.0.3"))));
 }
