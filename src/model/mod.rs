@@ -6,13 +6,26 @@
 //! [`build`] never fails: it returns the cluster plus diagnostics, and one bad object costs
 //! only that object.
 
+mod allocate;
+mod build;
+mod defaults;
+mod endpoints;
+mod field;
+pub mod kind;
+mod names;
 pub mod net;
+mod node;
+mod pod;
+mod service;
+mod validate;
 
 use crate::input::raw;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 
+pub use build::build;
+pub use endpoints::SERVICE_NAME_LABEL;
 pub use net::Cidr;
 
 /// Choices about the simulated cluster that no manifest states.
@@ -325,3 +338,6 @@ impl Cluster {
         self.services.iter().find(|svc| svc.namespace == namespace && svc.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,252 @@
+//! [`build`]: raw documents in, a valid [`Cluster`] plus diagnostics out, in the order the
+//! cluster itself would get there: nodes, pods, Services (defaults, allocation,
+//! validation), then the EndpointSlices kube-proxy reads.
+
+use super::field::FieldError;
+use super::{endpoints, kind, node, pod, service, BuildOptions, Cidr, Cluster, DocId, Node};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::input::span::FieldPath;
+use crate::input::{raw, Parsed};
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Collects diagnostics, turning field paths into spans through [`Parsed::locate`].
+pub(crate) struct Report<'a> {
+    parsed: &'a Parsed,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Report<'a> {
+    pub(crate) fn new(parsed: &'a Parsed) -> Self {
+        Self { parsed, diagnostics: Vec::new() }
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        doc: Option<DocId>,
+        at: &FieldPath,
+        field: String,
+        message: String,
+        help: String,
+    ) {
+        let span = doc.and_then(|doc| self.parsed.locate(doc, at));
+        let diagnostic = Diagnostic {
+            severity,
+            span,
+            field: (!field.is_empty()).then_some(field),
+            message,
+            help: (!help.is_empty()).then_some(help),
+        };
+        // Never the same problem twice (kubectl, too, drops repeated causes).
+        if !self.diagnostics.contains(&diagnostic) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// An error the API server would return for the object in document `doc`.
+    pub(crate) fn error(&mut self, doc: DocId, error: FieldError) {
+        let at = error.at.clone().unwrap_or_else(|| error.path.clone());
+        self.push(
+            Severity::Error,
+            Some(doc),
+            &at,
+            error.path.to_string(),
+            error.message,
+            error.help,
+        );
+    }
+
+    pub(crate) fn warning(
+        &mut self,
+        doc: Option<DocId>,
+        at: &FieldPath,
+        message: String,
+        help: String,
+    ) {
+        self.push(Severity::Warning, doc, at, at.to_string(), message, help);
+    }
+
+    pub(crate) fn notice(
+        &mut self,
+        doc: Option<DocId>,
+        at: &FieldPath,
+        message: String,
+        help: String,
+    ) {
+        self.push(Severity::Notice, doc, at, at.to_string(), message, help);
+    }
+}
+
+/// Builds the cluster the pasted objects describe, as the API server, the EndpointSlice
+/// controller and a kind cluster with MetalLB would make it.
+///
+/// Never fails: an object the API server would reject is reported as an error and left
+/// out; everything svcroute fills in is reported as a notice.
+///
+/// ```
+/// use svcroute::model::{build, BuildOptions};
+/// let parsed = svcroute::input::Parsed::default();
+/// let (cluster, _diagnostics) = build(&parsed, &BuildOptions::default());
+/// // No Node given: the book's kind cluster stands in.
+/// assert!(cluster.uses_default_nodes);
+/// assert_eq!(cluster.nodes.len(), 3);
+/// ```
+pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnostic>) {
+    let mut report = Report::new(parsed);
+    let documents = latest_documents(parsed, &mut report);
+
+    let mut services = Vec::new();
+    let mut pods = Vec::new();
+    let mut nodes = Vec::new();
+    let mut slices = Vec::new();
+    for (doc, object) in documents {
+        match object {
+            raw::Object::Service(service) => services.push((doc, service)),
+            raw::Object::Pod(pod) => pods.push((doc, pod)),
+            raw::Object::Node(node) => nodes.push((doc, node)),
+            raw::Object::EndpointSlice(slice) => slices.push((doc, slice)),
+        }
+    }
+
+    let uses_default_nodes = nodes.is_empty();
+    let mut nodes = if uses_default_nodes {
+        let defaults = kind::default_nodes();
+        let names: Vec<&str> = defaults.iter().map(|node| node.name.as_str()).collect();
+        report.notice(
+            None,
+            &FieldPath::root(),
+            format!(
+                "no Node given: using the book's three-node kind cluster ({})",
+                names.join(", ")
+            ),
+            "paste Node objects (kubectl get nodes -o yaml) to use your own cluster's nodes"
+                .to_string(),
+        );
+        defaults
+    } else {
+        node::build_nodes(&nodes, &mut report)
+    };
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut pods = pod::build_pods(&pods, &nodes, &mut report);
+    pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+
+    let mut services = service::build_services(&services, options, &mut report);
+
+    let pasted_slices = endpoints::build_slices(&slices, &services, &mut report);
+    let endpoint_slices =
+        endpoints::fill_endpoints(&mut services, pasted_slices, &pods, &nodes, &mut report);
+    services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+
+    let cluster = Cluster {
+        cluster_cidrs: cluster_cidrs(&nodes),
+        nodes,
+        pods,
+        services,
+        endpoint_slices,
+        uses_default_nodes,
+    };
+    let mut diagnostics = parsed.diagnostics.clone();
+    diagnostics.extend(report.diagnostics);
+    (cluster, diagnostics)
+}
+
+/// The documents to build from, in text order. When one object (kind, namespace, name)
+/// appears twice, the later one wins, as `kubectl apply -f` would leave it.
+fn latest_documents<'p>(
+    parsed: &'p Parsed,
+    report: &mut Report<'_>,
+) -> Vec<(DocId, &'p raw::Object)> {
+    let mut latest: BTreeMap<(&'static str, String, String), DocId> = BTreeMap::new();
+    for (doc, document) in parsed.documents.iter().enumerate() {
+        let (kind, namespace, name) = identity(&document.object);
+        let Some(name) = name.filter(|name| !name.is_empty()) else { continue };
+        if let Some(earlier) = latest.insert((kind, namespace.clone(), name.clone()), doc) {
+            let shown = if kind == "Node" { name.clone() } else { format!("{namespace}/{name}") };
+            report.warning(
+                Some(earlier),
+                &FieldPath::parse("metadata.name"),
+                format!(
+                    "{kind} {shown} appears again further down; the later one replaces this one"
+                ),
+                "remove one of the two, or rename one".to_string(),
+            );
+        }
+    }
+    parsed
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(doc, document)| {
+            let (kind, namespace, name) = identity(&document.object);
+            match name.filter(|name| !name.is_empty()) {
+                Some(name) => latest.get(&(kind, namespace, name)) == Some(doc),
+                None => true,
+            }
+        })
+        .map(|(doc, document)| (doc, &document.object))
+        .collect()
+}
+
+fn identity(object: &raw::Object) -> (&'static str, String, Option<String>) {
+    let (kind, metadata) = match object {
+        raw::Object::Service(service) => ("Service", &service.metadata),
+        raw::Object::Pod(pod) => ("Pod", &pod.metadata),
+        raw::Object::Node(node) => ("Node", &node.metadata),
+        raw::Object::EndpointSlice(slice) => ("EndpointSlice", &slice.metadata),
+    };
+    let namespace = if kind == "Node" { String::new() } else { namespace_of(metadata) };
+    (kind, namespace, metadata.name.clone())
+}
+
+/// A namespaced object's namespace, `default` when the manifest names none (kubectl's
+/// default context).
+pub(crate) fn namespace_of(metadata: &raw::ObjectMeta) -> String {
+    metadata
+        .namespace
+        .clone()
+        .filter(|namespace| !namespace.is_empty())
+        .unwrap_or_else(|| super::defaults::DEFAULT_NAMESPACE.to_string())
+}
+
+/// kind's and kubeadm's usual pod network (`--cluster-cidr` / `podSubnet`).
+const DEFAULT_CLUSTER_CIDR: Cidr =
+    Cidr { addr: IpAddr::V4(Ipv4Addr::new(10, 244, 0, 0)), prefix: 16 };
+
+/// The cluster CIDR kube-proxy's `ClusterCIDR` local-traffic detector matches (facts 3.1).
+///
+/// No manifest states `--cluster-cidr`, so it is inferred from the nodes' podCIDRs (the
+/// node IPAM controller carves each podCIDR out of the cluster CIDR):
+/// - every IPv4 podCIDR inside 10.244.0.0/16 (or none given): 10.244.0.0/16;
+/// - none inside it: the smallest network holding every podCIDR, at least a /16;
+/// - some inside, some outside: the smallest network holding 10.244.0.0/16 and them all.
+pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
+    let pod_cidrs: Vec<Cidr> =
+        nodes.iter().filter_map(|node| node.pod_cidr).filter(|cidr| cidr.addr.is_ipv4()).collect();
+    let inside = |cidr: &Cidr| {
+        DEFAULT_CLUSTER_CIDR.contains(cidr.addr) && cidr.prefix >= DEFAULT_CLUSTER_CIDR.prefix
+    };
+    if pod_cidrs.iter().all(inside) {
+        return vec![DEFAULT_CLUSTER_CIDR];
+    }
+    let mut cover: Vec<Cidr> = pod_cidrs.clone();
+    if pod_cidrs.iter().any(inside) {
+        cover.push(DEFAULT_CLUSTER_CIDR);
+    }
+    let Some(mut network) = cover.first().copied() else { return vec![DEFAULT_CLUSTER_CIDR] };
+    network.prefix = network.prefix.min(16);
+    for cidr in &cover {
+        network = supernet(network, *cidr);
+    }
+    vec![network]
+}
+
+/// The smallest IPv4 network holding both.
+fn supernet(a: Cidr, b: Cidr) -> Cidr {
+    let (IpAddr::V4(a_addr), IpAddr::V4(b_addr)) = (a.addr, b.addr) else { return a };
+    let (a_bits, b_bits) = (u32::from(a_addr), u32::from(b_addr));
+    let common = (a_bits ^ b_bits).leading_zeros().min(u32::from(a.prefix.min(b.prefix)).min(32));
+    let mask = if common == 0 { 0 } else { u32::MAX << (32 - common) };
+    Cidr { addr: IpAddr::V4(Ipv4Addr::from(a_bits & mask)), prefix: common as u8 }
+}

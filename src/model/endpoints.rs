@@ -1,0 +1,352 @@
+//! From pods to the endpoints kube-proxy programs (facts section 1): the EndpointSlices the
+//! controller would write for a Service with a selector, and what kube-proxy takes from
+//! any slice (pasted or written) for each service port.
+//!
+//! Sources: k8s `staging/src/k8s.io/endpointslice/{reconciler.go,utils.go}`,
+//! `util/controller_utils.go`; `pkg/proxy/endpointslicecache.go`.
+
+use super::allocate::stable_hash;
+use super::build::{namespace_of, Report};
+use super::defaults::apply_endpoint_port_defaults;
+use super::pod::protocol;
+use super::{
+    validate, DocId, Endpoint, EndpointSlice, EndpointSlicePort, Node, Pod, Protocol, Service,
+    ServicePort, ServiceType, SliceEndpoint, TargetPort,
+};
+use crate::input::raw;
+use crate::input::span::FieldPath;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// The label that ties a slice to its Service; kube-proxy ignores slices without it.
+pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
+
+/// The controller's `maxEndpointsPerSlice` default.
+const MAX_ENDPOINTS_PER_SLICE: usize = 100;
+
+/// The pasted slices, validated and defaulted, in document order.
+pub(crate) fn build_slices(
+    docs: &[(DocId, &raw::EndpointSlice)],
+    services: &[Service],
+    report: &mut Report<'_>,
+) -> Vec<EndpointSlice> {
+    let mut slices = Vec::new();
+    for &(doc, raw_slice) in docs {
+        let errors = validate::endpoint_slice(raw_slice);
+        if !errors.is_empty() {
+            for error in errors {
+                report.error(doc, error);
+            }
+            continue;
+        }
+        let namespace = namespace_of(&raw_slice.metadata);
+        let name = raw_slice.metadata.name.clone().unwrap_or_default();
+        let service_name = raw_slice.metadata.labels.get(SERVICE_NAME_LABEL).cloned();
+        match &service_name {
+            None => report.warning(
+                Some(doc),
+                &FieldPath::parse("metadata.labels"),
+                format!("EndpointSlice {name} has no {SERVICE_NAME_LABEL} label, so kube-proxy ignores it"),
+                format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
+            ),
+            Some(service) if !services.iter().any(|s| s.namespace == namespace && &s.name == service) => report.warning(
+                Some(doc),
+                &FieldPath::parse("metadata.labels").field(SERVICE_NAME_LABEL),
+                format!("EndpointSlice {name} belongs to Service {service}, which is not in namespace {namespace} of the input"),
+                "check the label's value against the Service's name".to_string(),
+            ),
+            Some(_) => {}
+        }
+        let ports = raw_slice
+            .ports
+            .iter()
+            .map(|port| {
+                let mut port = port.clone();
+                apply_endpoint_port_defaults(&mut port);
+                EndpointSlicePort {
+                    name: port.name,
+                    port: port.port,
+                    protocol: protocol(port.protocol.as_deref()),
+                }
+            })
+            .collect();
+        let endpoints = raw_slice
+            .endpoints
+            .iter()
+            .map(|endpoint| {
+                let conditions = &endpoint.conditions;
+                let hints = endpoint.hints.as_ref();
+                let names_of = |list: Option<&Vec<raw::NamedHint>>| -> Vec<String> {
+                    list.map(|list| list.iter().filter_map(|hint| hint.name.clone()).collect())
+                        .unwrap_or_default()
+                };
+                SliceEndpoint {
+                    addresses: endpoint.addresses.clone(),
+                    node_name: endpoint.node_name.clone(),
+                    zone: endpoint.zone.clone(),
+                    // kube-proxy reads absent ready/serving as true, absent terminating as
+                    // false (facts 1.4).
+                    ready: conditions.ready.unwrap_or(true),
+                    serving: conditions.serving.unwrap_or(true),
+                    terminating: conditions.terminating.unwrap_or(false),
+                    pod: endpoint
+                        .target_ref
+                        .as_ref()
+                        .filter(|target| target.kind.as_deref().is_none_or(|kind| kind == "Pod"))
+                        .and_then(|target| target.name.clone()),
+                    hint_zones: names_of(hints.map(|h| &h.for_zones)),
+                    hint_nodes: names_of(hints.map(|h| &h.for_nodes)),
+                }
+            })
+            .collect();
+        slices.push(EndpointSlice {
+            doc: Some(doc),
+            namespace,
+            name,
+            service_name,
+            address_type: raw_slice.address_type.clone().unwrap_or_default(),
+            ports,
+            endpoints,
+            creation_timestamp: raw_slice.metadata.creation_timestamp.clone(),
+        });
+    }
+    slices
+}
+
+/// Writes the controller's slices for Services that select pods and have no pasted slice,
+/// then fills every service port's `endpoints` as kube-proxy reads them. Returns all slices,
+/// sorted by (namespace, name).
+pub(crate) fn fill_endpoints(
+    services: &mut [Service],
+    pasted: Vec<EndpointSlice>,
+    pods: &[Pod],
+    nodes: &[Node],
+    report: &mut Report<'_>,
+) -> Vec<EndpointSlice> {
+    let mut slices = pasted;
+    for service in services.iter() {
+        let has_pasted = slices.iter().any(|slice| {
+            slice.namespace == service.namespace
+                && slice.service_name.as_deref() == Some(service.name.as_str())
+        });
+        if has_pasted || service.type_ == ServiceType::ExternalName {
+            continue;
+        }
+        let Some(selector) = &service.selector else {
+            report.warning(
+                Some(service.doc),
+                &FieldPath::parse("spec"),
+                format!("Service {} has no selector and no EndpointSlice names it, so it has no endpoints", service.name),
+                format!("add spec.selector to pick pods, or paste an EndpointSlice labelled `{SERVICE_NAME_LABEL}: {}`", service.name),
+            );
+            continue;
+        };
+        let selected: Vec<&Pod> = pods
+            .iter()
+            .filter(|pod| pod.namespace == service.namespace)
+            .filter(|pod| selector.iter().all(|(key, value)| pod.labels.get(key) == Some(value)))
+            .collect();
+        if selected.is_empty() {
+            let wanted: Vec<String> =
+                selector.iter().map(|(key, value)| format!("{key}={value}")).collect();
+            report.warning(
+                Some(service.doc),
+                &FieldPath::parse("spec.selector"),
+                format!(
+                    "selector {} matches no pod in namespace {}",
+                    wanted.join(","),
+                    service.namespace
+                ),
+                "check the pods' labels and namespace against the selector".to_string(),
+            );
+        }
+        slices.extend(controller_slices(service, &selected, nodes));
+    }
+
+    for service in services.iter_mut() {
+        // kube-proxy skips headless and ExternalName Services (facts 1.6).
+        if service.cluster_ip.is_none() {
+            continue;
+        }
+        let own: Vec<&EndpointSlice> = slices
+            .iter()
+            .filter(|slice| {
+                slice.namespace == service.namespace
+                    && slice.service_name.as_deref() == Some(service.name.as_str())
+            })
+            .collect();
+        for port in &mut service.ports {
+            port.endpoints = endpoints_for_port(port, &own);
+        }
+    }
+    slices.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    slices
+}
+
+/// What kube-proxy's IPv4 instance takes from the slices for one service port (facts 1.4):
+/// slice ports matched by (name, protocol), a missing name or a missing/zero port ignored,
+/// `addresses[0]` only, duplicates collapsed with a non-terminating copy winning, sorted by
+/// the string `IP:port`.
+pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) -> Vec<Endpoint> {
+    let mut by_address: BTreeMap<String, Endpoint> = BTreeMap::new();
+    for slice in slices.iter().filter(|slice| slice.address_type == "IPv4") {
+        for slice_port in &slice.ports {
+            let Some(name) = slice_port.name.as_deref() else { continue };
+            let Some(number) =
+                slice_port.port.and_then(|number| u16::try_from(number).ok()).filter(|n| *n != 0)
+            else {
+                continue;
+            };
+            if name != port.name || slice_port.protocol != port.protocol {
+                continue;
+            }
+            for slice_endpoint in &slice.endpoints {
+                let Some(ip) =
+                    slice_endpoint.addresses.first().and_then(|a| a.parse::<IpAddr>().ok())
+                else {
+                    continue;
+                };
+                if !ip.is_ipv4() {
+                    continue;
+                }
+                let endpoint = Endpoint {
+                    ip,
+                    port: number,
+                    node_name: slice_endpoint.node_name.clone(),
+                    zone: slice_endpoint.zone.clone(),
+                    is_ready: slice_endpoint.ready,
+                    is_serving: slice_endpoint.serving,
+                    is_terminating: slice_endpoint.terminating,
+                    pod: slice_endpoint.pod.clone(),
+                    hint_zones: slice_endpoint.hint_zones.clone(),
+                    hint_nodes: slice_endpoint.hint_nodes.clone(),
+                };
+                let key = format!("{ip}:{number}");
+                // A non-terminating copy replaces a terminating one; otherwise the first stays.
+                let replaces = by_address
+                    .get(&key)
+                    .is_none_or(|existing| existing.is_terminating && !endpoint.is_terminating);
+                if replaces {
+                    by_address.insert(key, endpoint);
+                }
+            }
+        }
+    }
+    by_address.into_values().collect()
+}
+
+/// `findPort`: the pod's port number for a service port, or `None` when a named
+/// targetPort matches no container port with the same protocol (facts 1.3).
+fn find_port(pod: &Pod, target_port: &TargetPort, service_protocol: Protocol) -> Option<u16> {
+    match target_port {
+        TargetPort::Number(number) => Some(*number),
+        TargetPort::Name(name) => pod
+            .ports
+            .iter()
+            .find(|port| {
+                port.name.as_deref() == Some(name.as_str()) && port.protocol == service_protocol
+            })
+            .map(|port| port.container_port),
+    }
+}
+
+/// The slices the EndpointSlice controller writes for `service` (facts 1.1–1.3): pods
+/// grouped by their resolved port list, at most 100 endpoints a slice, and one empty
+/// placeholder slice when no pod qualifies.
+pub(crate) fn controller_slices(
+    service: &Service,
+    selected: &[&Pod],
+    nodes: &[Node],
+) -> Vec<EndpointSlice> {
+    let mut groups: BTreeMap<Vec<(String, u16, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
+    for pod in selected {
+        // `ShouldPodBeInEndpoints(pod, includeTerminating=true)`.
+        if pod.phase == "Succeeded" || pod.phase == "Failed" {
+            continue;
+        }
+        let Some(ip) = pod.ip else { continue };
+        let node =
+            pod.node_name.as_deref().and_then(|name| nodes.iter().find(|node| node.name == name));
+        if node.is_none() && !service.publish_not_ready_addresses {
+            continue;
+        }
+        let ports: Vec<(String, u16, Protocol)> = service
+            .ports
+            .iter()
+            .filter_map(|port| {
+                find_port(pod, &port.target_port, port.protocol)
+                    .map(|number| (port.name.clone(), number, port.protocol))
+            })
+            .collect();
+        // `podToEndpoint`.
+        let serving = pod.is_ready;
+        let terminating = pod.is_terminating;
+        let endpoint = SliceEndpoint {
+            addresses: vec![ip.to_string()],
+            node_name: pod.node_name.clone(),
+            zone: node
+                .and_then(|node| node.labels.get("topology.kubernetes.io/zone"))
+                .filter(|zone| !zone.is_empty())
+                .cloned(),
+            ready: service.publish_not_ready_addresses || (serving && !terminating),
+            serving,
+            terminating,
+            pod: Some(pod.name.clone()),
+            hint_zones: Vec::new(),
+            hint_nodes: Vec::new(),
+        };
+        groups.entry(ports).or_default().push(endpoint);
+    }
+
+    let mut slices = Vec::new();
+    for (ports, endpoints) in groups {
+        for chunk in endpoints.chunks(MAX_ENDPOINTS_PER_SLICE) {
+            slices.push(controller_slice(service, &ports, chunk.to_vec(), slices.len()));
+        }
+    }
+    if slices.is_empty() {
+        slices.push(controller_slice(service, &[], Vec::new(), 0));
+    }
+    slices
+}
+
+fn controller_slice(
+    service: &Service,
+    ports: &[(String, u16, Protocol)],
+    endpoints: Vec<SliceEndpoint>,
+    slice_idx: usize,
+) -> EndpointSlice {
+    EndpointSlice {
+        doc: None,
+        namespace: service.namespace.clone(),
+        name: slice_name(&service.namespace, &service.name, slice_idx),
+        service_name: Some(service.name.clone()),
+        address_type: "IPv4".to_string(),
+        ports: ports
+            .iter()
+            .map(|(name, number, protocol)| EndpointSlicePort {
+                name: Some(name.clone()),
+                port: Some(i64::from(*number)),
+                protocol: *protocol,
+            })
+            .collect(),
+        endpoints,
+        creation_timestamp: None,
+    }
+}
+
+/// `<service>-` plus five characters, as the API server's `generateName` makes them
+/// (the name generator's alphabet, with the base cut to 58 characters), but taken from a
+/// hash so that the same input always gives the same names.
+fn slice_name(namespace: &str, service: &str, slice_idx: usize) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let base: String = service.chars().take(57).collect();
+    let mut hash = stable_hash(&format!("{namespace}/{service}#{slice_idx}"));
+    let mut suffix = String::new();
+    for _ in 0..5 {
+        let idx = (hash % ALPHABET.len() as u64) as usize;
+        suffix.push(char::from(ALPHABET.get(idx).copied().unwrap_or(b'x')));
+        hash /= ALPHABET.len() as u64;
+    }
+    format!("{base}-{suffix}")
+}
