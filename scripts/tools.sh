@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
-BINARYEN_VERSION=132.0.0
+BINARYEN_VERSION=132.0.0  # keep in step with package.json
 
 say() { printf 'tools: %s\n' "$*" >&2; }
 
@@ -37,9 +37,10 @@ web() {
     # Not --locked: the locked build asks for a dependency version the registry lacks.
     cargo install wasm-bindgen-cli --version "$wbg" --force
   fi
-  if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132"; then
-    say "installing binaryen $BINARYEN_VERSION from npm"
-    npm install --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION" >&2
+  if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132" \
+     || [ ! -d node_modules/playwright-core ]; then
+    say "installing binaryen $BINARYEN_VERSION and playwright-core from npm (package.json)"
+    npm install --no-audit --no-fund >&2
   fi
 }
 

@@ -18,11 +18,11 @@ pub mod layout;
 pub mod svg;
 pub mod chart;
 
-// (enabled once model::build lands)
-// pub mod presets;
-// pub mod scenario;
-// #[cfg(target_arch = "wasm32")]
-// pub mod app;
+pub mod presets;
+pub mod scenario;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
 
 pub mod json;
 pub mod kubectl;

@@ -26,11 +26,14 @@ use yew::prelude::*;
 /// How long typing must pause before the page re-explains, in milliseconds.
 pub const DEBOUNCE_MS: u32 = 150;
 
-#[derive(Properties, PartialEq, Default)]
+#[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// Start from this scenario instead of the saved or default one (tests and embeds).
     #[prop_or_default]
     pub initial: Option<crate::scenario::Scenario>,
+    /// How long typing must pause before the page re-explains (tests use 0: one tick).
+    #[prop_or(DEBOUNCE_MS)]
+    pub debounce_ms: u32,
 }
 
 fn now_seconds() -> i64 {
@@ -59,7 +62,7 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = dispatch.clone();
         hooks::use_debounced(
             state.draft.clone(),
-            DEBOUNCE_MS,
+            props.debounce_ms,
             Callback::from(move |text: String| {
                 hooks::save_manifests(&text);
                 dispatch.emit(Action::Apply);
