@@ -7,6 +7,19 @@
 //! Input: a valid [`Cluster`] and a [`Query`] (service, port, entry point, client, policy
 //! overrides). Output: an [`Explanation`]: an [`Outcome`] with a reason in plain words, and
 //! the paths with their exact [`Share`] of new connections, every hop, and every rewrite.
+//!
+//! The pipeline inside: [`entry`] resolves the query (service, port, client, entry point);
+//! `paths` decides which node's rules see the packet and with what weight (the client's
+//! node, the addressed node, or the [`load_balancer`]'s healthy pool); [`proxy`] applies
+//! that node's kube-proxy rules (facts 3.4) to the lists of [`endpoints`]; [`nat`] rewrites
+//! the packet; [`chain`] names the iptables chains; [`simulate`] draws connections.
+//!
+//! Modelled as iptables mode with the ClusterCIDR local-traffic detector (a no-op when the
+//! cluster has no cluster CIDR). Not modelled: `masqueradeAll` (facts 3.4 row 8), traffic to
+//! a port the Service lacks (row 28, unreachable through a [`Query`]), nftables' firewall
+//! running before the endpoint check (an out-of-range client of a Service without endpoints
+//! is REJECTed here, as iptables does), IPVS round-robin, CNI masquerade of pod-to-node
+//! traffic, and overlay CNIs' tunnel addresses for masquerade (facts 4.2).
 
 pub mod chain;
 pub mod endpoints;

@@ -52,6 +52,14 @@ pub fn explain(
             policy.internal_traffic_policy, service.internal_traffic_policy
         ));
     }
+    let is_accessible = super::endpoints::is_externally_accessible(service, port);
+    if policy.external_traffic_policy == TrafficPolicy::Local && !is_accessible {
+        // facts 2.1: "externalTrafficPolicy ignored if not externally accessible".
+        warnings.push(format!(
+            "externalTrafficPolicy Local has no effect: `{}` has no node port, load-balancer IP or external IP",
+            service.name
+        ));
+    }
     let load_balancer_ip = service
         .load_balancer_ingress
         .iter()
@@ -418,6 +426,12 @@ fn via_load_balancer<'a>(
 }
 
 /// A connection that ends at the load balancer.
+///
+/// Used when the load balancer has no backend: no node in its pool, or (eTP Local) every
+/// node failing its health check. The facts say a node answering 503 leaves the pool after
+/// the unhealthy threshold (8.3) and name no fail-open behaviour, so svcroute's choice is
+/// that the connection goes nowhere and hangs (Dropped), even when some node could have
+/// served it from a terminating endpoint. Some clouds fail open instead; that is not modelled.
 fn lb_dead_end(first_hop: Hop, reason: String) -> Path {
     Path {
         outcome: Outcome::Dropped,

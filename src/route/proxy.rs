@@ -161,8 +161,8 @@ impl Rules<'_> {
                     categorized.local_endpoints.clone(),
                     is_masqueraded,
                     format!(
-                        "\"{spn} cluster IP\" jumps to KUBE-SVL-{hash}: internalTrafficPolicy Local keeps it on node {}{mark}",
-                        arrival.node.name
+                        "\"{spn} cluster IP\" jumps to KUBE-SVL-{hash}: internalTrafficPolicy Local keeps it on \
+                         the node that handles it{mark}"
                     ),
                 ),
             }
@@ -221,8 +221,7 @@ impl Rules<'_> {
                     false,
                     format!(
                         "KUBE-EXT-{hash} jumps to KUBE-SVL-{hash} without masquerade: externalTrafficPolicy Local keeps it on \
-                         node {} and the pod sees the client's address",
-                        arrival.node.name
+                         the node that received it, and the pod sees the client's address"
                     ),
                 ),
             }

@@ -75,6 +75,31 @@ fn check_cluster(cluster: &Cluster, query: &Query, expected: &str) -> Explanatio
     expl
 }
 
+/// The YAML form of the check: `input::parse` and `model::build` (kind cluster by default),
+/// then [`check_cluster`]. The manifests must build without errors.
+#[track_caller]
+fn check(yaml: &str, query: &Query, expected: &str) -> Explanation {
+    let parsed = crate::input::parse(yaml);
+    let (cluster, diagnostics) =
+        crate::model::build(&parsed, &crate::model::BuildOptions::default());
+    let errors: Vec<String> = parsed
+        .diagnostics
+        .iter()
+        .chain(&diagnostics)
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "the manifests have errors: {errors:?}");
+    check_cluster(&cluster, query, expected)
+}
+
+/// The presets the page's menu offers (`presets/*.yaml`), read at build time.
+macro_rules! preset {
+    ($file:literal) => {
+        include_str!(concat!("../../presets/", $file))
+    };
+}
+
 // ---------------------------------------------------------------- building clusters
 
 fn ip(text: &str) -> IpAddr {
@@ -1143,4 +1168,175 @@ fn a_host_network_pod_behaves_as_its_node() {
     // Source type LOCAL: masqueraded and short-circuited to the Cluster list (row 24).
     assert_eq!(expl.outcome, Outcome::Delivered);
     assert!(expl.paths.iter().all(|path| path.snat == Some(ip("10.0.0.3"))));
+}
+
+#[test]
+fn node_hints_keep_cluster_traffic_on_the_node_that_has_an_endpoint() {
+    // PreferSameNode (facts 2.3): every ready endpoint has a node hint; node-a uses only
+    // its own endpoint, node-c (no endpoint, no zone) uses all of them.
+    let mut cluster = two_pods();
+    for endpoint in &mut web_mut(&mut cluster).ports[0].endpoints {
+        endpoint.hint_nodes = vec![endpoint.node_name.clone().unwrap()];
+    }
+    let shares = |client: &str| -> Vec<String> {
+        let q = from_pod(at(query("web"), EntryKind::ClusterIp, None), client);
+        explain(&cluster, &q)
+            .unwrap()
+            .pods
+            .iter()
+            .map(|pod| format!("{} {}", pod.pod, pod.share))
+            .collect()
+    };
+    assert_eq!(shares("client"), ["web-a 1"]);
+    assert_eq!(shares("lonely"), ["web-a 1/2", "web-b 1/2"]);
+}
+
+#[test]
+fn external_traffic_policy_local_on_a_cluster_ip_service_has_no_effect() {
+    let mut cluster = two_pods();
+    web_mut(&mut cluster).type_ = ServiceType::ClusterIp;
+    web_mut(&mut cluster).ports[0].node_port = None;
+    let mut q = from_pod(query("web"), "lonely");
+    q.external_traffic_policy = Some(TrafficPolicy::Local);
+    let expl = explain(&cluster, &q).unwrap();
+    assert_eq!(expl.entry.kind, EntryKind::ClusterIp);
+    assert_eq!(expl.pods.len(), 2);
+    assert!(expl.warnings.iter().any(|w| w.contains("externalTrafficPolicy Local has no effect")));
+}
+
+// ---------------------------------------------------------------- the presets, from YAML
+
+#[test]
+fn preset_listing_11_3_kind_worker_forwards_to_kiada_001_which_sees_172_18_0_4() {
+    // The book: `curl 172.18.0.4:30080` is answered by kiada-001 on kind-worker2 with
+    // "Client IP: ::ffff:172.18.0.4", the IP of the node the request was sent to.
+    let mut q = at(query("kiada"), EntryKind::NodePort, Some("kind-worker"));
+    q.port = PortSelector::Name("http".to_string());
+    check(preset!("11.3-nodeport.yaml"), &q, "
+        delivered node-port 172.18.0.4:30080; pods: kiada-001 1/3, kiada-002 1/3, kiada-003 1/3
+        1/3 via kind-worker -> kiada-001 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-worker2 DNAT 10.244.1.90:8080 SNAT 172.18.0.4 node/kind-worker2>pod/kiada-001
+        1/3 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
+        1/3 via kind-worker -> kiada-003 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.4 node/kind-control-plane>pod/kiada-003
+    ");
+}
+
+#[test]
+fn preset_listing_11_3_is_reachable_on_30080_and_30443_of_all_three_nodes() {
+    let parsed = crate::input::parse(preset!("11.3-nodeport.yaml"));
+    let (cluster, _) = crate::model::build(&parsed, &crate::model::BuildOptions::default());
+    for node_name in ["kind-control-plane", "kind-worker", "kind-worker2"] {
+        for (port_name, node_port, target) in [("http", 30080, 8080), ("https", 30443, 8443)] {
+            let mut q = at(query("kiada"), EntryKind::NodePort, Some(node_name));
+            q.port = PortSelector::Name(port_name.to_string());
+            let expl = explain(&cluster, &q).unwrap();
+            assert_eq!(expl.entry.address.port(), node_port);
+            assert_eq!(expl.outcome, Outcome::Delivered, "{node_name} {port_name}");
+            let shares: Vec<String> =
+                expl.pods.iter().map(|pod| format!("{} {}", pod.pod, pod.share)).collect();
+            assert_eq!(
+                shares,
+                ["kiada-001 1/3", "kiada-002 1/3", "kiada-003 1/3"],
+                "{node_name} {port_name}"
+            );
+            assert!(expl.paths.iter().all(|path| path.target.as_ref().unwrap().port == target));
+        }
+    }
+}
+
+#[test]
+fn preset_listing_11_4_spreads_over_the_workers_and_masquerades() {
+    // kubeadm labels kind's control plane exclude-from-external-load-balancers="" (facts 8.4).
+    let expl = check(preset!("11.4-loadbalancer.yaml"), &at(query("kiada"), EntryKind::LoadBalancer, None), "
+        delivered load-balancer 172.18.255.200:80; pods: kiada-001 1/3, kiada-002 1/3, kiada-003 1/3; lb: kind-worker, kind-worker2
+        1/6 via kind-worker -> kiada-001 snat 172.18.0.4 seen 172.18.0.4 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>node/kind-worker2 DNAT 10.244.1.90:8080 SNAT 172.18.0.4 node/kind-worker2>pod/kiada-001
+        1/6 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
+        1/6 via kind-worker -> kiada-003 snat 172.18.0.4 seen 172.18.0.4 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.4 node/kind-control-plane>pod/kiada-003
+        1/6 via kind-worker2 -> kiada-001 snat 10.244.1.1 seen 10.244.1.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>pod/kiada-001 DNAT 10.244.1.90:8080 SNAT 10.244.1.1
+        1/6 via kind-worker2 -> kiada-002 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>node/kind-worker DNAT 10.244.2.84:8080 SNAT 172.18.0.2 node/kind-worker>pod/kiada-002
+        1/6 via kind-worker2 -> kiada-003 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.2 node/kind-control-plane>pod/kiada-003
+    ");
+    assert!(expl.warnings.iter().any(|w| w.contains("MetalLB")));
+}
+
+#[test]
+fn preset_figure_11_11_cluster_and_local() {
+    check(preset!("fig-11.11-cluster.yaml"), &query("kiada"), "
+        delivered load-balancer 172.18.255.200:80; pods: kiada-001 1/3, kiada-002 1/3, kiada-003 1/3; lb: node-a, node-b
+        1/6 via node-a -> kiada-001 snat 10.244.1.1 seen 10.244.1.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-a node/node-a>pod/kiada-001 DNAT 10.244.1.11:8080 SNAT 10.244.1.1
+        1/6 via node-a -> kiada-002 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-a node/node-a>node/node-b DNAT 10.244.2.21:8080 SNAT 172.18.0.2 node/node-b>pod/kiada-002
+        1/6 via node-a -> kiada-003 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-a node/node-a>node/node-b DNAT 10.244.2.22:8080 SNAT 172.18.0.2 node/node-b>pod/kiada-003
+        1/6 via node-b -> kiada-001 snat 172.18.0.3 seen 172.18.0.3 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-b node/node-b>node/node-a DNAT 10.244.1.11:8080 SNAT 172.18.0.3 node/node-a>pod/kiada-001
+        1/6 via node-b -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-b node/node-b>pod/kiada-002 DNAT 10.244.2.21:8080 SNAT 10.244.2.1
+        1/6 via node-b -> kiada-003 snat 10.244.2.1 seen 10.244.2.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-b node/node-b>pod/kiada-003 DNAT 10.244.2.22:8080 SNAT 10.244.2.1
+    ");
+    let expl = check(preset!("fig-11.11-local.yaml"), &query("kiada"), "
+        delivered load-balancer 172.18.255.200:80; pods: kiada-001 1/2, kiada-002 1/4, kiada-003 1/4; lb: node-a, node-b
+        1/2 via node-a -> kiada-001 snat - seen 203.0.113.10 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-a node/node-a>pod/kiada-001 DNAT 10.244.1.11:8080
+        1/4 via node-b -> kiada-002 snat - seen 203.0.113.10 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-b node/node-b>pod/kiada-002 DNAT 10.244.2.21:8080
+        1/4 via node-b -> kiada-003 snat - seen 203.0.113.10 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/node-b node/node-b>pod/kiada-003 DNAT 10.244.2.22:8080
+    ");
+    assert_eq!(
+        expl.reason,
+        "KUBE-EXT-VCVJFQSZPM2BYGKL jumps to KUBE-SVL-VCVJFQSZPM2BYGKL without masquerade: externalTrafficPolicy \
+         Local keeps it on the node that received it, and the pod sees the client's address"
+    );
+}
+
+#[test]
+fn preset_local_node_without_pod_drops_direct_connections_and_the_lb_avoids_the_node() {
+    let yaml = preset!("local-node-without-pod.yaml");
+    check(yaml, &at(query("kiada"), EntryKind::NodePort, Some("kind-worker")), "
+        dropped node-port 172.18.0.4:30080
+        1 via kind-worker dropped: default/kiada:http has no local endpoints | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080]
+    ");
+    let expl = check(yaml, &query("kiada"), "
+        delivered load-balancer 172.18.255.200:80; pods: kiada-001 1/2, kiada-002 1/2; lb: kind-worker2
+        1/2 via kind-worker2 -> kiada-001 snat - seen 203.0.113.10 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>pod/kiada-001 DNAT 10.244.1.90:8080
+        1/2 via kind-worker2 -> kiada-002 snat - seen 203.0.113.10 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>pod/kiada-002 DNAT 10.244.1.91:8080
+    ");
+    assert!(expl
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("node kind-worker fails the load balancer's health check")));
+}
+
+#[test]
+fn preset_source_ranges_drop_an_outside_client_and_pass_an_inside_one() {
+    let yaml = preset!("source-ranges.yaml");
+    check(yaml, &query("kiada"), "
+        dropped load-balancer 172.18.255.200:80; lb: kind-worker, kind-worker2
+        1/2 via kind-worker dropped: default/kiada:http traffic not accepted by KUBE-FW-VCVJFQSZPM2BYGKL | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker
+        1/2 via kind-worker2 dropped: default/kiada:http traffic not accepted by KUBE-FW-VCVJFQSZPM2BYGKL | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2
+    ");
+    let mut inside = query("kiada");
+    inside.client = Client::External(ip("198.51.100.7"));
+    let parsed = crate::input::parse(yaml);
+    let (cluster, _) = crate::model::build(&parsed, &crate::model::BuildOptions::default());
+    assert_eq!(explain(&cluster, &inside).unwrap().outcome, Outcome::Delivered);
+}
+
+#[test]
+fn preset_internal_traffic_policy_local_keeps_the_curl_pod_on_its_node() {
+    check(preset!("internal-traffic-policy-local.yaml"), &from_pod(query("kiada"), "curl"), "
+        delivered cluster-ip 10.99.163.212:80; pods: kiada-002 1
+        1 via kind-worker -> kiada-002 snat - seen 10.244.2.5 | client>node/kind-worker [10.244.2.5:51234>10.99.163.212:80] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080
+    ");
+}
+
+#[test]
+fn preset_terminating_pod_gets_no_new_connections() {
+    check(preset!("terminating-pod.yaml"), &at(query("kiada"), EntryKind::NodePort, Some("kind-worker")), "
+        delivered node-port 172.18.0.4:30080; pods: kiada-002 1/2, kiada-003 1/2
+        1/2 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
+        1/2 via kind-worker -> kiada-003 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.4 node/kind-control-plane>pod/kiada-003
+    ");
+}
+
+#[test]
+fn preset_named_target_port_leaves_out_the_pod_without_the_name() {
+    check(preset!("named-target-port-partial.yaml"), &at(query("kiada"), EntryKind::NodePort, Some("kind-worker")), "
+        delivered node-port 172.18.0.4:30080; pods: kiada-001 1/2, kiada-002 1/2
+        1/2 via kind-worker -> kiada-001 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-worker2 DNAT 10.244.1.90:8080 SNAT 172.18.0.4 node/kind-worker2>pod/kiada-001
+        1/2 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
+    ");
 }
