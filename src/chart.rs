@@ -72,7 +72,10 @@ fn draw(
     if show_observed && total > 0 {
         chart.draw_series(observed.iter().enumerate().map(|(idx, count)| {
             let x0 = idx as f64 + 0.5;
-            Rectangle::new([(x0, 0.0), (x0 + bar, *count as f64 / total as f64 * 100.0)], observed_colour.filled())
+            Rectangle::new(
+                [(x0, 0.0), (x0 + bar, *count as f64 / total as f64 * 100.0)],
+                observed_colour.filled(),
+            )
         }))?;
     }
     for (idx, pod) in pods.iter().enumerate() {

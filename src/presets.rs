@@ -34,10 +34,9 @@ pub const PRESETS: &[Preset] = presets![
 
 impl Preset {
     fn header(&self, key: &str) -> Option<&'static str> {
-        self.text
-            .lines()
-            .take_while(|line| line.starts_with('#'))
-            .find_map(|line| line.strip_prefix('#').map(str::trim).and_then(|l| l.strip_prefix(key)).map(str::trim))
+        self.text.lines().take_while(|line| line.starts_with('#')).find_map(|line| {
+            line.strip_prefix('#').map(str::trim).and_then(|l| l.strip_prefix(key)).map(str::trim)
+        })
     }
 
     /// The menu title (`# title:`), or the file name.

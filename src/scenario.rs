@@ -122,7 +122,9 @@ impl Scenario {
     pub fn query(&self, cluster: &Cluster) -> Option<Query> {
         let service = match &self.service {
             Some(name) => name.clone(),
-            None => cluster.services.iter().find(|svc| svc.namespace == self.namespace)?.name.clone(),
+            None => {
+                cluster.services.iter().find(|svc| svc.namespace == self.namespace)?.name.clone()
+            }
         };
         let mut query = Query::new(&self.namespace, &service);
         query.port = self.port.clone();
@@ -131,7 +133,9 @@ impl Scenario {
         query.client = match &self.client {
             ClientChoice::External => query.client,
             ClientChoice::ExternalIp(ip) => Client::External(*ip),
-            ClientChoice::Pod(name) => Client::Pod { namespace: self.namespace.clone(), name: name.clone() },
+            ClientChoice::Pod(name) => {
+                Client::Pod { namespace: self.namespace.clone(), name: name.clone() }
+            }
             ClientChoice::Node(name) => Client::Node(name.clone()),
         };
         query.external_traffic_policy = self.external_traffic_policy;
@@ -186,17 +190,21 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
     let (cluster, mut diagnostics) = model::build(&parsed, &options);
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.line, s.column)));
     let Some(query) = scenario.query(&cluster) else {
-        let view = Err(format!("no Service in namespace `{}`: paste a Service manifest", scenario.namespace));
+        let view = Err(format!(
+            "no Service in namespace `{}`: paste a Service manifest",
+            scenario.namespace
+        ));
         return Evaluation { cluster: Rc::new(cluster), diagnostics, view, other: None };
     };
     let view = view(&cluster, &query).map_err(|err| err.to_string());
     let other = match (&view, scenario.compare) {
         (Ok(shown), true) => {
             let mut other_query = query.clone();
-            other_query.external_traffic_policy = Some(match shown.explanation.policy.external_traffic_policy {
-                TrafficPolicy::Cluster => TrafficPolicy::Local,
-                TrafficPolicy::Local => TrafficPolicy::Cluster,
-            });
+            other_query.external_traffic_policy =
+                Some(match shown.explanation.policy.external_traffic_policy {
+                    TrafficPolicy::Cluster => TrafficPolicy::Local,
+                    TrafficPolicy::Local => TrafficPolicy::Cluster,
+                });
             self::view(&cluster, &other_query).ok()
         }
         _ => None,

@@ -27,6 +27,8 @@ const NODE_GAP: f64 = 26.0;
 const POD_H: f64 = 46.0;
 /// The extra height of a box that carries an alert line.
 const ALERT_H: f64 = 16.0;
+/// The height of each further line of text in a box.
+const LINE_H: f64 = 14.0;
 const POD_GAP: f64 = 8.0;
 const COLUMN_GAP: f64 = 90.0;
 /// Pods drawn one by one per node; the rest share one "+N more pods" box.
@@ -174,6 +176,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     let mut column_right = vec![0.0_f64; columns];
     let mut max_bottom = top;
     let mut pod_rects: BTreeMap<String, Rect> = BTreeMap::new();
+    let mut node_headers: BTreeMap<String, f64> = BTreeMap::new();
     let lb_pool: BTreeSet<&String> = explanation.load_balancer_nodes.iter().collect();
     for (idx, node_name) in node_names.iter().enumerate() {
         let column = idx / per_column;
@@ -196,10 +199,25 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                 && !drawn.iter().any(|b| b.endpoint.pod.as_deref() == Some(name.as_str()))
         });
         let rows = shown_pods + usize::from(has_more) + usize::from(client_pod_here.is_some());
+        let node = cluster.node(node_name);
+        let mut lines = Vec::new();
+        if let Some(node) = node {
+            let mut line = node.internal_ip.to_string();
+            if let Some(cidr) = &node.pod_cidr {
+                line.push_str(&format!(" · pods {cidr}"));
+            }
+            lines.push(fit_width(&line, NODE_W - 2.0 * NODE_PAD));
+        }
+        if has_lb && !lb_pool.contains(node_name) && node.is_some() {
+            lines.push("not a target of the load balancer".to_string());
+        }
         let alert = alerts
             .get(&format!("node/{node_name}"))
             .map(|text| fit_width(text, NODE_W - 2.0 * NODE_PAD));
-        let header = NODE_HEADER + if alert.is_some() { ALERT_H } else { 0.0 };
+        let header = NODE_HEADER
+            + LINE_H * lines.len().saturating_sub(1) as f64
+            + if alert.is_some() { ALERT_H } else { 0.0 };
+        node_headers.insert(node_name.clone(), header);
         let height = header
             + rows as f64 * (POD_H + POD_GAP)
             + if rows == 0 { 10.0 } else { NODE_PAD - POD_GAP };
@@ -210,15 +228,6 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         column_right[column] = rect.right();
         max_bottom = max_bottom.max(rect.bottom());
 
-        let node = cluster.node(node_name);
-        let mut lines = Vec::new();
-        if let Some(node) = node {
-            let mut line = node.internal_ip.to_string();
-            if let Some(cidr) = &node.pod_cidr {
-                line.push_str(&format!(" · pods {cidr}"));
-            }
-            lines.push(fit_width(&line, NODE_W - 2.0 * NODE_PAD));
-        }
         let state = if node.is_some_and(|n| n.ready == Some(false)) {
             BoxState::NotReady
         } else if has_lb && !lb_pool.contains(node_name) {
@@ -404,7 +413,9 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         let mut cursor: Option<Point> = None;
         let mut lane = 0.0;
         for hop in &path.hops {
-            let start = cursor.unwrap_or_else(|| match &hop.from {
+            // A packet leaves the load balancer on its far side, never across its label.
+            let cursor_here = if hop.from == Place::LoadBalancer { None } else { cursor };
+            let start = cursor_here.unwrap_or_else(|| match &hop.from {
                 Place::Client => match &client_pod_id {
                     Some(id) => pod_rects.get(id).map_or(right_mid(&client_rect), right_mid),
                     None => right_mid(&client_rect),
@@ -433,8 +444,8 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                     let lane_b = column_right.get(col_b).copied().unwrap_or(b.right())
                         + 12.0
                         + 5.0 * (lane % 6.0);
-                    let ya = a.y + NODE_HEADER - 6.0;
-                    let yb = b.y + NODE_HEADER - 6.0;
+                    let ya = a.y + node_headers.get(from).copied().unwrap_or(NODE_HEADER) - 6.0;
+                    let yb = b.y + node_headers.get(to).copied().unwrap_or(NODE_HEADER) - 6.0;
                     let mut pts = vec![
                         start,
                         Point::new(a.x + 10.0, ya),
@@ -560,3 +571,6 @@ fn curve(a: Point, b: Point) -> Vec<Point> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
