@@ -490,10 +490,23 @@ fn ingress(
         );
         return Vec::new();
     }
-    let requested = service.spec.load_balancer_ip.as_deref().and_then(names::parse_ip);
+    // MetalLB honours the deprecated `loadBalancerIP` and assigns nothing when it cannot
+    // give exactly that address.
+    let requested = service.spec.load_balancer_ip.as_deref().filter(|text| !text.is_empty());
     let ip = match requested {
-        Some(ip) if lb_ips.claim(ip) => Some(ip),
-        _ => lb_ips.next(),
+        None => lb_ips.next(),
+        Some(text) => match names::parse_ip(text) {
+            Some(ip) if lb_ips.claim(ip) => Some(ip),
+            _ => {
+                report.warning(
+                    Some(doc),
+                    &FieldPath::parse("spec.loadBalancerIP"),
+                    format!("loadBalancerIP {text} is not a free address of the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}, so EXTERNAL-IP stays <pending>"),
+                    "remove loadBalancerIP and the pool picks an address, or choose a free one from the pool".to_string(),
+                );
+                return Vec::new();
+            }
+        },
     };
     match ip {
         Some(ip) => {
