@@ -93,9 +93,10 @@ pub fn render(explanation: &Explanation, simulation: Option<&SimulatedCounts>) -
     if !explanation.paths.is_empty() {
         out.push_str("\npaths\n");
     }
+    let widths = HopWidths::of(&explanation.paths);
     for (idx, path) in explanation.paths.iter().enumerate() {
         let count = simulation.and_then(|sim| sim.counts.get(idx).map(|count| (sim, *count)));
-        push_path(&mut out, idx + 1, path, count);
+        push_path(&mut out, idx + 1, path, &widths, count);
     }
     if let Some(sim) = simulation {
         let _ = writeln!(
@@ -134,10 +135,31 @@ fn client_text(explanation: &Explanation) -> String {
     }
 }
 
+/// Column widths shared by every hop line of the report, so all paths line up.
+#[derive(Default)]
+struct HopWidths {
+    from: usize,
+    to: usize,
+    src: usize,
+}
+
+impl HopWidths {
+    fn of(paths: &[Path]) -> Self {
+        let mut widths = HopWidths::default();
+        for hop in paths.iter().flat_map(|path| &path.hops) {
+            widths.from = widths.from.max(hop.from.to_string().chars().count());
+            widths.to = widths.to.max(hop.to.to_string().chars().count());
+            widths.src = widths.src.max(hop.after.src.to_string().chars().count());
+        }
+        widths
+    }
+}
+
 fn push_path(
     out: &mut String,
     number: usize,
     path: &Path,
+    widths: &HopWidths,
     simulated: Option<(&SimulatedCounts, u64)>,
 ) {
     let via = path.via_node.as_ref().map(|n| format!("via {n}")).unwrap_or_default();
@@ -159,23 +181,20 @@ fn push_path(
         path.share.percent()
     );
 
-    let rows: Vec<Vec<String>> = path
-        .hops
-        .iter()
-        .map(|hop| {
-            vec![
-                format!("      {}", hop.from),
-                format!("-> {}", hop.to),
-                hop.after.src.to_string(),
-                format!("-> {}", hop.after.dst),
-            ]
-        })
-        .collect();
-    let table = tabwrite(&rows);
-    for (line, hop) in table.lines().zip(&path.hops) {
-        let _ = writeln!(out, "{line}");
+    for hop in &path.hops {
+        let from = hop.from.to_string();
+        let to = hop.to.to_string();
+        let src = hop.after.src.to_string();
+        let _ = writeln!(
+            out,
+            "    {from:<from_width$} -> {to:<to_width$}  {src:<src_width$} -> {}",
+            hop.after.dst,
+            from_width = widths.from,
+            to_width = widths.to,
+            src_width = widths.src,
+        );
         for mark in rewrite_marks(hop) {
-            let _ = writeln!(out, "          {mark}");
+            let _ = writeln!(out, "        {mark}");
         }
     }
     if let (Outcome::Delivered, Some(seen)) = (path.outcome, path.client_ip_seen) {
@@ -183,9 +202,9 @@ fn push_path(
             Some(_) => "masqueraded: the client's own address is lost",
             None => "no SNAT",
         };
-        let _ = writeln!(out, "      the pod sees client IP {seen} ({how})");
+        let _ = writeln!(out, "    the pod sees client IP {seen} ({how})");
     }
-    push_wrapped(out, "      ", "why: ", &path.reason);
+    push_wrapped(out, "    ", "why: ", &path.reason);
 }
 
 /// `DNAT dst 172.18.0.4:30080 -> 10.244.1.90:8080`, `SNAT src … -> …` for the rewrites
