@@ -5,20 +5,22 @@
 use super::field::FieldError;
 use super::{endpoints, kind, node, pod, service, BuildOptions, Cidr, Cluster, DocId, Node};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::input::span::FieldPath;
+use crate::input::span::{FieldPath, Span};
 use crate::input::{raw, Parsed};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Collects diagnostics, turning field paths into spans through [`Parsed::locate`].
 pub(crate) struct Report<'a> {
     parsed: &'a Parsed,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// (severity, span, message) of every diagnostic so far, to drop repeats cheaply.
+    seen: BTreeSet<(Severity, Option<Span>, String)>,
 }
 
 impl<'a> Report<'a> {
     pub(crate) fn new(parsed: &'a Parsed) -> Self {
-        Self { parsed, diagnostics: Vec::new() }
+        Self { parsed, diagnostics: Vec::new(), seen: BTreeSet::new() }
     }
 
     fn push(
@@ -39,7 +41,7 @@ impl<'a> Report<'a> {
             help: (!help.is_empty()).then_some(help),
         };
         // Never the same problem twice (kubectl, too, drops repeated causes).
-        if !self.diagnostics.contains(&diagnostic) {
+        if self.seen.insert((diagnostic.severity, diagnostic.span, diagnostic.message.clone())) {
             self.diagnostics.push(diagnostic);
         }
     }

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::input::raw;
 use crate::input::span::FieldPath;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 /// The label that ties a slice to its Service; kube-proxy ignores slices without it.
@@ -124,11 +124,18 @@ pub(crate) fn fill_endpoints(
     report: &mut Report<'_>,
 ) -> Vec<EndpointSlice> {
     let mut slices = pasted;
+    let pasted_for: BTreeSet<(String, String)> = slices
+        .iter()
+        .filter_map(|slice| {
+            slice.service_name.clone().map(|service| (slice.namespace.clone(), service))
+        })
+        .collect();
+    let mut pods_by_namespace: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    for pod in pods {
+        pods_by_namespace.entry(pod.namespace.as_str()).or_default().push(pod);
+    }
     for service in services.iter() {
-        let has_pasted = slices.iter().any(|slice| {
-            slice.namespace == service.namespace
-                && slice.service_name.as_deref() == Some(service.name.as_str())
-        });
+        let has_pasted = pasted_for.contains(&(service.namespace.clone(), service.name.clone()));
         if has_pasted || service.type_ == ServiceType::ExternalName {
             continue;
         }
@@ -136,14 +143,22 @@ pub(crate) fn fill_endpoints(
             report.warning(
                 Some(service.doc),
                 &FieldPath::parse("spec"),
-                format!("Service {} has no selector and no EndpointSlice names it, so it has no endpoints", service.name),
-                format!("add spec.selector to pick pods, or paste an EndpointSlice labelled `{SERVICE_NAME_LABEL}: {}`", service.name),
+                format!(
+                    "Service {} has no selector and no EndpointSlice names it, so it has no endpoints",
+                    service.name
+                ),
+                format!(
+                    "add spec.selector to pick pods, or paste an EndpointSlice labelled `{SERVICE_NAME_LABEL}: {}`",
+                    service.name
+                ),
             );
             continue;
         };
-        let selected: Vec<&Pod> = pods
-            .iter()
-            .filter(|pod| pod.namespace == service.namespace)
+        let selected: Vec<&Pod> = pods_by_namespace
+            .get(service.namespace.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
             .filter(|pod| selector.iter().all(|(key, value)| pod.labels.get(key) == Some(value)))
             .collect();
         if selected.is_empty() {
@@ -163,20 +178,21 @@ pub(crate) fn fill_endpoints(
         slices.extend(controller_slices(service, &selected, nodes));
     }
 
+    let mut slices_by_service: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
+    for slice in &slices {
+        if let Some(service) = slice.service_name.as_deref() {
+            slices_by_service.entry((slice.namespace.as_str(), service)).or_default().push(slice);
+        }
+    }
     for service in services.iter_mut() {
         // kube-proxy skips headless and ExternalName Services (facts 1.6).
         if service.cluster_ip.is_none() {
             continue;
         }
-        let own: Vec<&EndpointSlice> = slices
-            .iter()
-            .filter(|slice| {
-                slice.namespace == service.namespace
-                    && slice.service_name.as_deref() == Some(service.name.as_str())
-            })
-            .collect();
+        let own = slices_by_service.get(&(service.namespace.as_str(), service.name.as_str()));
+        let own: &[&EndpointSlice] = own.map(Vec::as_slice).unwrap_or_default();
         for port in &mut service.ports {
-            port.endpoints = endpoints_for_port(port, &own);
+            port.endpoints = endpoints_for_port(port, own);
         }
     }
     slices.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));

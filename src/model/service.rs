@@ -414,7 +414,9 @@ fn finish(
         labels: service.metadata.labels.clone(),
         creation_timestamp: service.metadata.creation_timestamp.clone(),
         type_,
-        selector: spec.selector.clone(),
+        // An empty selector does not survive storage (protobuf has no empty-versus-nil
+        // map), so the controller reads it as nil: it selects nothing (facts 1.1).
+        selector: spec.selector.clone().filter(|selector| !selector.is_empty()),
         cluster_ip,
         cluster_ip_text,
         external_ips: spec.external_ips.iter().filter_map(|ip| names::parse_ip(ip)).collect(),

@@ -593,3 +593,14 @@ apiVersion: v1\nkind: Service\nmetadata: {name: good}\nspec:\n  type: NodePort\n
     assert_eq!(cluster.services[0].ports[0].node_port, Some(30080));
     assert_eq!(messages(&diagnostics, Severity::Error).len(), 1);
 }
+
+#[test]
+fn an_empty_selector_selects_nothing() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: all}\nspec:\n  selector: {}\n  ports: [{port: 80}]\n---
+apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: x}}\nspec:\n  nodeName: kind-worker\n  containers: [{name: app}]\n";
+    let (cluster, diagnostics) = build_text(text);
+    assert_eq!(endpoints_of(&cluster, "all", 0), Vec::<String>::new());
+    assert!(messages(&diagnostics, Severity::Warning)
+        .iter()
+        .any(|m| m.contains("has no selector")));
+}
