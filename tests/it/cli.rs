@@ -162,3 +162,72 @@ fn an_empty_listing_goes_to_stderr() {
     assert!(stdout.is_empty());
     assert_eq!(stderr, "No resources found in kube-system namespace.\n");
 }
+
+/// A scratch folder for one test's files, removed at the end.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("svcroute-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn json_and_yaml_files_together_make_one_cluster() {
+    let dir = scratch("mixed");
+    let pods = dir.join("pods.json");
+    std::fs::write(
+        &pods,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod",
+   "metadata": {"name": "kiada-001", "labels": {"app": "kiada"}},
+   "spec": {"nodeName": "kind-worker2", "containers": [{"name": "kiada"}]},
+   "status": {"phase": "Running", "podIP": "10.244.1.90",
+              "conditions": [{"type": "Ready", "status": "True"}]}}
+]}"#,
+    )
+    .unwrap();
+    let service = dir.join("svc.yaml");
+    std::fs::write(&service, BAD_NODE_PORT.replace("40000", "30080")).unwrap();
+    let (stdout, stderr, status) = run(
+        &[
+            "explain",
+            pods.to_str().unwrap(),
+            service.to_str().unwrap(),
+            "--service",
+            "kiada",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+        "",
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["pods"][0]["pod"], "kiada-001");
+    assert_eq!(value["pods"][0]["share"], "1");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_error_in_another_object_still_explains_but_exits_1() {
+    let dir = scratch("other-error");
+    let bad = dir.join("web.yaml");
+    std::fs::write(&bad, BAD_NODE_PORT.replace("name: kiada", "name: web")).unwrap();
+    let good = presets().join("11.3-nodeport.yaml");
+    let (stdout, stderr, status) = run(
+        &["explain", good.to_str().unwrap(), bad.to_str().unwrap(), "--service", "kiada", "-q"],
+        "",
+    );
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stdout.starts_with("service   default/kiada\n"), "{stdout}");
+    assert!(stderr.contains(&format!("{}:12:15: error: ", bad.display())), "{stderr}");
+    assert!(stderr.contains("1 error: an object with an error is left out"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_that_cannot_be_read_exits_1_naming_it() {
+    let (stdout, stderr, status) = run(&["get", "svc", "no-such-file.yaml"], "");
+    assert_eq!(status, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.starts_with("svcroute: error: cannot read no-such-file.yaml: "), "{stderr}");
+}
