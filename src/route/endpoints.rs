@@ -186,14 +186,20 @@ pub fn categorize_endpoints<'a>(
         out.all_reachable_endpoints = out.cluster_endpoints.clone();
         return out;
     }
-    // Merge, keeping kube-proxy's endpoint order.
-    out.all_reachable_endpoints = endpoints
-        .iter()
-        .filter(|endpoint| {
-            out.cluster_endpoints.iter().any(|e| std::ptr::eq(*e, *endpoint))
-                || out.local_endpoints.iter().any(|e| std::ptr::eq(*e, *endpoint))
-        })
-        .collect();
+    // Merge, keeping kube-proxy's endpoint order: both lists are subsequences of
+    // `endpoints`, so one pass with two cursors suffices.
+    let (mut cluster_idx, mut local_idx) = (0, 0);
+    for endpoint in endpoints {
+        let in_cluster =
+            out.cluster_endpoints.get(cluster_idx).is_some_and(|e| std::ptr::eq(*e, endpoint));
+        let in_local =
+            out.local_endpoints.get(local_idx).is_some_and(|e| std::ptr::eq(*e, endpoint));
+        cluster_idx += usize::from(in_cluster);
+        local_idx += usize::from(in_local);
+        if in_cluster || in_local {
+            out.all_reachable_endpoints.push(endpoint);
+        }
+    }
     out
 }
 

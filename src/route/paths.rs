@@ -71,6 +71,8 @@ pub fn explain(
         external_traffic_policy: policy.external_traffic_policy,
         internal_traffic_policy: policy.internal_traffic_policy,
         load_balancer_ip,
+        nodes: cluster.nodes.iter().map(|node| (node.name.as_str(), node)).collect(),
+        endpoint_chains: Rules::endpoint_chains_of(service, port),
     };
     let client = &resolved.client;
     let packet =
@@ -239,7 +241,11 @@ pub fn explain(
                 } else {
                     let weight = Share::new(1, lb_pool.healthy.len() as u128);
                     load_balancer_nodes = lb_pool.healthy.clone();
-                    for node in lb_pool.healthy.iter().filter_map(|name| cluster.node(name)) {
+                    for node in lb_pool
+                        .healthy
+                        .iter()
+                        .filter_map(|name| rules.nodes.get(name.as_str()).copied())
+                    {
                         arrivals.push(via_load_balancer(
                             node,
                             weight,
@@ -260,7 +266,9 @@ pub fn explain(
     let mut uses_terminating = false;
     for arrival in arrivals {
         let node_name = arrival.node.name.clone();
-        let (node_paths, decision) = rules.decide(arrival);
+        let (mut node_paths, decision) = rules.decide(arrival);
+        // Arrivals come in node-name order; only each node's own paths need sorting.
+        node_paths.sort_by(|a, b| path_order(a).cmp(&path_order(b)));
         uses_terminating |= decision.uses_terminating;
         let reasons = if decision.outcome == Outcome::Delivered {
             &mut delivering_reasons
@@ -312,15 +320,7 @@ pub fn explain(
         );
     }
 
-    paths.sort_by(|a, b| {
-        let key = |path: &Path| {
-            (
-                path.via_node.clone(),
-                path.target.as_ref().map(|target| (target.pod.clone(), target.ip, target.port)),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    debug_assert!(paths.windows(2).all(|pair| path_order(&pair[0]) <= path_order(&pair[1])));
     let outcome = if paths.iter().all(|path| path.outcome == Outcome::Delivered) {
         Outcome::Delivered
     } else if paths.iter().any(|path| path.outcome == Outcome::Dropped) {
@@ -371,6 +371,15 @@ pub fn explain(
         session_affinity_timeout,
         warnings,
     })
+}
+
+/// A path's target as it sorts: pod name, then IP and port.
+type TargetKey<'a> = (Option<&'a str>, std::net::IpAddr, u16);
+
+/// Paths sort by (via node, pod, endpoint); paths that end at the load balancer first.
+fn path_order(path: &Path) -> (Option<&str>, Option<TargetKey<'_>>) {
+    let target = path.target.as_ref().map(|target| (target.pod.as_deref(), target.ip, target.port));
+    (path.via_node.as_deref(), target)
 }
 
 /// An off-cluster client's packet, routed straight to `node`.

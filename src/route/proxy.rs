@@ -12,6 +12,7 @@ use super::endpoints::{
 use super::nat::{apply, masquerade_address};
 use super::{Hop, Outcome, Packet, Path, Place, Rewrite, Share, Target};
 use crate::model::{Cluster, Endpoint, Node, Service, ServicePort, TrafficPolicy};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 
 /// The kind of address the packet is addressed to when it meets the rules.
@@ -53,6 +54,10 @@ pub struct Rules<'a> {
     pub internal_traffic_policy: TrafficPolicy,
     /// The load balancer's ingress IP, for the source-range exception (facts 3.4 notes).
     pub load_balancer_ip: Option<IpAddr>,
+    /// The cluster's nodes by name, so a path finds its endpoint's node in O(log n).
+    pub nodes: BTreeMap<&'a str, &'a Node>,
+    /// Each endpoint's `KUBE-SEP-…` chain, hashed once rather than once per node.
+    pub endpoint_chains: BTreeMap<SocketAddr, String>,
 }
 
 /// What a node decided, before it is split into paths.
@@ -74,6 +79,26 @@ impl Rules<'_> {
         } else {
             format!("{}/{}:{}", self.service.namespace, self.service.name, self.port.name)
         }
+    }
+
+    /// The `KUBE-SEP-…` chain names of every endpoint of `port`, for [`Rules::endpoint_chains`].
+    pub fn endpoint_chains_of(
+        service: &Service,
+        port: &ServicePort,
+    ) -> BTreeMap<SocketAddr, String> {
+        let spn = if port.name.is_empty() {
+            format!("{}/{}", service.namespace, service.name)
+        } else {
+            format!("{}/{}:{}", service.namespace, service.name, port.name)
+        };
+        let protocol = port.protocol.as_str().to_lowercase();
+        port.endpoints
+            .iter()
+            .map(|endpoint| {
+                let to = SocketAddr::new(endpoint.ip, endpoint.port);
+                (to, endpoint_chain(&spn, &protocol, to))
+            })
+            .collect()
     }
 
     /// The 16-character hash shared by this service port's KUBE-SVC/SVL/EXT/FW chains.
@@ -294,7 +319,7 @@ impl Rules<'_> {
         let mut hops = arrival.hops.clone();
         let endpoint_node =
             endpoint.node_name.as_deref().filter(|name| *name != node.name.as_str());
-        match endpoint_node.and_then(|name| self.cluster.node(name)) {
+        match endpoint_node.and_then(|name| self.nodes.get(name).copied()) {
             Some(other) => {
                 hops.push(Hop {
                     from: Place::Node(node.name.clone()),
@@ -322,7 +347,7 @@ impl Rules<'_> {
         let protocol = self.port.protocol.as_str().to_lowercase();
         let mut reason = format!(
             "{node_reason}; it picks {} (\"{spn} -> {to}\", one of {} with equal probability), which DNATs to {to}",
-            endpoint_chain(spn, &protocol, to),
+            self.endpoint_chains.get(&to).cloned().unwrap_or_else(|| endpoint_chain(spn, &protocol, to)),
             share_on_node.denominator()
         );
         if is_hairpin {

@@ -89,7 +89,11 @@ impl Picker {
     fn pick(&self, rng: &mut SplitMix64) -> usize {
         if self.denominator > 0 {
             let value = rng.below(self.denominator);
-            return self.cumulative.iter().position(|&bound| value < bound).unwrap_or(0);
+            // Cumulative bounds are sorted: binary search keeps a draw O(log paths).
+            return self
+                .cumulative
+                .partition_point(|&bound| bound <= value)
+                .min(self.cumulative.len().saturating_sub(1));
         }
         let value = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         self.cumulative_f64
