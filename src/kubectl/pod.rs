@@ -21,9 +21,16 @@ pub(super) fn pod_row(pod: &Pod, options: &GetOptions) -> Vec<String> {
             Some(text) if !text.is_empty() => text.clone(),
             _ => "<none>".to_string(),
         };
-        // The API server merges `podIP` into `podIPs`; printPod reads `podIPs[0]`.
-        let pod_ip =
-            status.pod_ips.first().and_then(|ip| ip.ip.as_ref()).or(status.pod_ip.as_ref());
+        // The API server merges `podIP` into `podIPs`; printPod reads `podIPs[0]`. An IP
+        // svcroute filled in (with a notice) stands in for the one the cluster would assign,
+        // so the table agrees with `explain`.
+        let filled_in = pod.ip.map(|ip| ip.to_string());
+        let pod_ip = status
+            .pod_ips
+            .first()
+            .and_then(|ip| ip.ip.as_ref())
+            .or(status.pod_ip.as_ref())
+            .or(filled_in.as_ref());
         row.push(non_empty(pod_ip));
         row.push(non_empty(spec.node_name.as_ref()));
         row.push(non_empty(status.nominated_node_name.as_ref()));

@@ -422,3 +422,13 @@ fn timestamps_parse_as_rfc3339() {
     assert_eq!(parse_timestamp("yesterday"), None);
     assert_eq!(age(None, 0), "<unknown>");
 }
+
+#[test]
+fn a_pod_ip_svcroute_filled_in_shows_in_the_wide_table() {
+    let yaml = RUNNING.replace("  podIP: 10.244.1.90\n  podIPs: [{ip: 10.244.1.90}]\n", "");
+    let mut filled = pod(&yaml);
+    filled.ip = Some("10.244.1.2".parse().unwrap());
+    let cluster = Cluster { pods: vec![filled], ..Cluster::default() };
+    let table = table(&cluster, Resource::Pods, true);
+    assert!(table.lines().nth(1).unwrap().contains("   10.244.1.2   kind-worker2   "), "{table}");
+}
