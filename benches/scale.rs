@@ -8,7 +8,9 @@
 //! Each measurement runs in a fresh child process (`--child`), so peak RSS is its own.
 //!
 //! `cargo bench --bench scale`; `SVCROUTE_BENCH_SCALES=1,10` limits the scales,
-//! `SVCROUTE_BENCH_REPS=N` sets the repetitions, `SVCROUTE_BENCH_SEED=N` the generator's seed.
+//! `SVCROUTE_BENCH_REPS=N` sets the repetitions, `SVCROUTE_BENCH_SEED=N` the generator's seed,
+//! `SVCROUTE_BENCH_HOSTILE=0` skips the hostile inputs, `SVCROUTE_BENCH_KEEP=1` keeps the
+//! generated files (in the temp dir) for profiling a child by hand.
 //! `cargo test --bench scale -- --check` checks the generator (the YAML and the JSON it writes
 //! read back as the same values) without timing anything.
 
@@ -58,7 +60,11 @@ fn main() {
             Err(error) => eprintln!("scale {percent} %: {error}"),
         }
     }
-    let hostile_rows = run_hostile(seed, &dir);
+    let hostile_rows = if std::env::var("SVCROUTE_BENCH_HOSTILE").is_ok_and(|value| value == "0") {
+        Vec::new()
+    } else {
+        run_hostile(seed, &dir)
+    };
     print!("{}", report(&runs, &hostile_rows));
     eprintln!("[bench] done in {:.0} s", started.elapsed().as_secs_f64());
 }
@@ -86,6 +92,8 @@ struct ScaleRun {
     value_yaml: Vec<Report>,
     typed_json: Vec<Report>,
     value_json: Vec<Report>,
+    floor_yaml: Vec<Report>,
+    floor_json: Vec<Report>,
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), String> {
@@ -133,6 +141,8 @@ fn run_scale(
         value_yaml: Vec::new(),
         typed_json: Vec::new(),
         value_json: Vec::new(),
+        floor_yaml: Vec::new(),
+        floor_json: Vec::new(),
     };
     drop(generated);
     progress(&format!(
@@ -171,6 +181,18 @@ fn run_scale(
         complain(&report);
         run.value_yaml.push(report);
     }
+    // The floors (every event parsed, nothing kept), only where they are cheap.
+    let mut floor_yaml = Vec::new();
+    let mut floor_json = Vec::new();
+    if percent <= 10.0 {
+        for _ in 0..reps {
+            progress(&format!("{percent} %: floors (serde IgnoredAny)"));
+            floor_yaml.push(guide.spawn(&["ignored-yaml", &yaml], timeout, run.yaml_bytes));
+            floor_json.push(guide.spawn(&["ignored-json", &json], timeout, run.json_bytes));
+        }
+    }
+    run.floor_yaml = floor_yaml;
+    run.floor_json = floor_json;
     for rep in 0..reps {
         progress(&format!("{percent} %: JSON typed and serde_json::Value, run {}/{reps}", rep + 1));
         let report =
@@ -181,8 +203,12 @@ fn run_scale(
         complain(&report);
         run.value_json.push(report);
     }
-    let _ = std::fs::remove_file(&yaml_path);
-    let _ = std::fs::remove_file(&json_path);
+    if std::env::var_os("SVCROUTE_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_file(&yaml_path);
+        let _ = std::fs::remove_file(&json_path);
+    } else {
+        progress(&format!("kept {} and {}", yaml_path.display(), json_path.display()));
+    }
     Ok(run)
 }
 
@@ -403,16 +429,28 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
     }
 
     let _ = writeln!(out, "\n### a. YAML: `explain` one service end to end vs `serde_yaml::Value` (target ≤ 1.0x at 10 %)\n");
-    let _ =
-        writeln!(out, "| scale | explain end to end | read | parse | build | explain | serde_yaml::Value | ratio (min) | answer |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(
+        out,
+        "| scale | explain end to end | read | parse | build | explain | serde_yaml::Value | ratio (min) | floor: serde_yaml → IgnoredAny |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut answers = String::new();
     for run in runs {
         let answer = first_failure(&run.typed_yaml).unwrap_or_else(|| {
             run.typed_yaml.first().map(|r| r.get("explain").to_string()).unwrap_or_default()
         });
         let _ = writeln!(
+            answers,
+            "- {}: `{}/{}` ({}{}): {answer}",
+            scale_name(run.percent),
+            run.query.namespace,
+            run.query.name,
+            run.query.type_,
+            if run.query.is_local { ", externalTrafficPolicy Local" } else { "" }
+        );
+        let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | **{}** | {}/{}: {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | **{}** | {} |",
             scale_name(run.percent),
             min_median(&run.typed_yaml, "total_ns"),
             seconds(median_seconds(&run.typed_yaml, "read_ns")),
@@ -424,11 +462,10 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
                 min_seconds(&run.typed_yaml, "total_ns"),
                 min_seconds(&run.value_yaml, "total_ns")
             ),
-            run.query.namespace,
-            run.query.name,
-            answer
+            min_median(&run.floor_yaml, "total_ns"),
         );
     }
+    let _ = writeln!(out, "\nThe service explained, and the answer:\n\n{answers}");
 
     let one = runs.iter().find(|run| run.percent == 1.0);
     let ten = runs.iter().find(|run| run.percent == 10.0);
@@ -513,12 +550,12 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
 
     let _ =
         writeln!(out, "\n### d. JSON: `explain` one service end to end vs `serde_json::Value`\n");
-    let _ = writeln!(out, "| scale | JSON | explain end to end | parse | build | serde_json::Value | ratio (min) | peak RSS, explain |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "| scale | JSON | explain end to end | parse | build | serde_json::Value | ratio (min) | floor: serde_json → IgnoredAny | peak RSS, explain |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for run in runs {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | **{}** | {} |",
+            "| {} | {} | {} | {} | {} | {} | **{}** | {} | {} |",
             scale_name(run.percent),
             megabytes(run.json_bytes),
             min_median(&run.typed_json, "total_ns"),
@@ -529,10 +566,11 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
                 min_seconds(&run.typed_json, "total_ns"),
                 min_seconds(&run.value_json, "total_ns")
             ),
+            min_median(&run.floor_json, "total_ns"),
             peak_text(&run.typed_json, run.json_bytes)
         );
         if let Some(failure) = first_failure(&run.typed_json) {
-            let _ = writeln!(out, "|  | JSON typed run failed: {failure} |||||||");
+            let _ = writeln!(out, "|  | JSON typed run failed: {failure} ||||||||");
         }
     }
 

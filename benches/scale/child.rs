@@ -160,6 +160,25 @@ pub fn run(args: &[String]) -> ! {
             let _ = writeln!(out, "result={said}");
             std::mem::forget(result);
         }
+        // The floor for a serde-based reader: every event parsed, nothing built.
+        "ignored-yaml" => {
+            let result = serde_yaml::from_str::<serde::de::IgnoredAny>(&text);
+            let _ = writeln!(out, "total_ns={}", started.elapsed().as_nanos());
+            let _ = writeln!(
+                out,
+                "result={}",
+                result.map_or_else(|e| one_line(&e.to_string()), |_| "ok".into())
+            );
+        }
+        "ignored-json" => {
+            let result = serde_json::from_str::<serde::de::IgnoredAny>(&text);
+            let _ = writeln!(out, "total_ns={}", started.elapsed().as_nanos());
+            let _ = writeln!(
+                out,
+                "result={}",
+                result.map_or_else(|e| one_line(&e.to_string()), |_| "ok".into())
+            );
+        }
         _ => {
             let _ = writeln!(out, "error=unknown mode {mode}");
         }
@@ -246,7 +265,16 @@ fn typed(out: &mut String, text: &str, args: &[String], started: Instant) {
                     *outcomes.entry(explanation.outcome.as_str().to_string()).or_default() += 1;
                 }
                 Err(error) => {
-                    *outcomes.entry("query error".to_string()).or_default() += 1;
+                    let kind = match &error {
+                        route::QueryError::EntryUnavailable { entry, .. } => {
+                            format!("no {entry} entry")
+                        }
+                        route::QueryError::NoService { .. } => "no service".to_string(),
+                        route::QueryError::NoPort { .. } => "no port".to_string(),
+                        route::QueryError::NoNode { .. } => "no node".to_string(),
+                        route::QueryError::NoPod { .. } => "no pod".to_string(),
+                    };
+                    *outcomes.entry(format!("query error ({kind})")).or_default() += 1;
                     if first_failure.is_empty() {
                         first_failure =
                             one_line(&format!("{}/{}: {error}", service.namespace, service.name));
