@@ -251,6 +251,17 @@ impl Rules<'_> {
                 ),
             }
         };
+        if list.is_empty() {
+            // Not reachable when kube-proxy's invariants hold (a non-empty Cluster list is what
+            // `has_any_endpoints` means); answer as the filter table would rather than lose
+            // the connection's share.
+            debug_assert!(false, "empty endpoint list with has_any_endpoints");
+            let reason = format!(
+                "no usable endpoint on node {}: \"{spn} has no endpoints\"",
+                arrival.node.name
+            );
+            return self.ends_here(arrival, Outcome::Rejected, reason);
+        }
         let uses_terminating = list.iter().all(|endpoint| !endpoint.is_ready);
         let decision =
             Decision { outcome: Outcome::Delivered, reason: reason.clone(), uses_terminating };

@@ -1045,6 +1045,13 @@ fn generated_cases(n_cases: usize) -> Vec<(Cluster, Query)> {
                 }
                 _ => {}
             }
+            // A hand-written slice may omit nodeName: never local (facts 1.4).
+            if rng.below(8) == 0 {
+                endpoint.node_name = None;
+            }
+            if rng.below(4) == 0 {
+                endpoint.hint_zones = vec!["zone-a".to_string()];
+            }
             endpoints.push(endpoint);
         }
         let mut web = service(
@@ -1067,6 +1074,9 @@ fn generated_cases(n_cases: usize) -> Vec<(Cluster, Query)> {
             if rng.below(3) == 0 { TrafficPolicy::Local } else { TrafficPolicy::Cluster };
         pods.push(pod("client", "10.244.0.99", "node-0"));
         let mut cluster = cluster(nodes, pods, vec![web]);
+        for node in cluster.nodes.iter_mut().filter(|_| rng.below(2) == 0) {
+            node.labels.insert(endpoints::ZONE_LABEL.to_string(), "zone-a".to_string());
+        }
         if rng.below(5) == 0 {
             cluster.cluster_cidrs.clear();
         }
@@ -1339,4 +1349,63 @@ fn preset_named_target_port_leaves_out_the_pod_without_the_name() {
         1/2 via kind-worker -> kiada-001 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-worker2 DNAT 10.244.1.90:8080 SNAT 172.18.0.4 node/kind-worker2>pod/kiada-001
         1/2 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
     ");
+}
+
+// ---------------------------------------------------------------- CategorizeEndpoints, case by case
+
+/// The cases of facts 2.2's table (from k8s `pkg/proxy/topology_test.go` —
+/// `TestCategorizeEndpoints`), on a node `this` in zone-a.
+#[test]
+fn categorize_endpoints_matches_kube_proxys_table() {
+    let mut this = node("this", "10.0.0.1", "10.244.1.0/24");
+    this.labels.insert(endpoints::ZONE_LABEL.to_string(), "zone-a".to_string());
+    let ep = |name: &str, last: u8, node_name: &str| {
+        ready(name, &format!("10.244.9.{last}"), 80, node_name)
+    };
+    let unready = |endpoint: Endpoint| Endpoint { is_ready: false, is_serving: false, ..endpoint };
+    let show = |list: &[&Endpoint]| {
+        list.iter().map(|e| e.pod.clone().unwrap()).collect::<Vec<_>>().join(",")
+    };
+    let run = |endpoints: &[Endpoint], uses_cluster: bool, uses_local: bool| {
+        let out = endpoints::categorize_endpoints(endpoints, &this, uses_cluster, uses_local);
+        format!(
+            "cluster=[{}] local=[{}] all=[{}] any={}",
+            show(&out.cluster_endpoints),
+            show(&out.local_endpoints),
+            show(&out.all_reachable_endpoints),
+            out.has_any_endpoints
+        )
+    };
+    // uses_cluster / uses_local from the Service's settings (facts 2.1).
+    assert!(!endpoints::uses_cluster_endpoints(false, TrafficPolicy::Local));
+    assert!(endpoints::uses_cluster_endpoints(true, TrafficPolicy::Local));
+    assert!(!endpoints::uses_local_endpoints(false, TrafficPolicy::Cluster, TrafficPolicy::Local));
+    assert!(endpoints::uses_local_endpoints(true, TrafficPolicy::Cluster, TrafficPolicy::Local));
+
+    let remote = [ep("A", 1, "other"), ep("B", 2, "other")];
+    assert_eq!(
+        run(&remote, false, true),
+        "cluster=[] local=[] all=[] any=true",
+        "onlyRemoteEndpoints"
+    );
+    let remote_terminating = remote.clone().map(|e| terminating(e, true));
+    assert_eq!(run(&remote_terminating, true, true), "cluster=[A,B] local=[] all=[A,B] any=true");
+    let mixed = [
+        ep("A", 1, "other"),
+        unready(ep("B", 2, "this")),
+        terminating(ep("C", 3, "this"), true),
+        terminating(ep("D", 4, "other"), true),
+    ];
+    assert_eq!(run(&mixed, true, true), "cluster=[A] local=[C] all=[A,C] any=true");
+    assert_eq!(run(&remote_terminating, true, false), "cluster=[A,B] local=[] all=[A,B] any=true");
+    let dead = [unready(ep("A", 1, "other")), terminating(ep("B", 2, "this"), false)];
+    assert_eq!(run(&dead, true, false), "cluster=[] local=[] all=[] any=false");
+    let mut hinted = [ep("A", 1, "this"), ep("B", 2, "this"), ep("C", 3, "other")];
+    for (endpoint, zone) in hinted.iter_mut().zip(["zone-a", "zone-b", "zone-a"]) {
+        endpoint.hint_zones = vec![zone.to_string()];
+    }
+    assert_eq!(run(&hinted, true, true), "cluster=[A,C] local=[A,B] all=[A,B,C] any=true");
+    // Unready endpoints' hints do not matter; only ready ones must all carry a hint.
+    hinted[1] = unready(ep("B", 2, "this"));
+    assert_eq!(run(&hinted, true, false), "cluster=[A,C] local=[] all=[A,C] any=true");
 }
