@@ -176,6 +176,19 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
     let object_span = split::first_content_span(chunk_text, chunk.line);
     let chunk_line = chunk.line;
     parsed.chunks.push(chunk);
+    if let Some(offset) = split::too_deep(chunk_text, split::MAX_DEPTH) {
+        let mut cursor = Cursor::default();
+        cursor.advance_to(chunk_text, offset);
+        let line = chunk_line.saturating_add(cursor.line - 1);
+        parsed.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            span: Some(Span { line, column: cursor.column.saturating_add(1), len: 1 }),
+            field: None,
+            message: format!("this document is nested more than {} levels deep", split::MAX_DEPTH),
+            help: Some(DEEP_HELP.to_string()),
+        });
+        return;
+    }
     let result =
         TopSeed { forced_kind: None }.deserialize(serde_yaml::Deserializer::from_str(chunk_text));
     match result {
@@ -387,6 +400,9 @@ fn yaml_error_span(error: &serde_yaml::Error, chunk_text: &str, chunk_line: u32)
     Some(Span { line: chunk_line.saturating_add(line_in_chunk - 1), column, len })
 }
 
+const DEEP_HELP: &str =
+    "no Kubernetes object is nested this deeply; paste the output of `kubectl get -o yaml`";
+
 /// An error diagnostic from a serde error text: the position suffix is dropped (the span
 /// carries it), a leading field path becomes `field`, and Rust type names become API words.
 fn error_diagnostic(text: &str, span: Option<Span>) -> Diagnostic {
@@ -404,7 +420,7 @@ fn error_diagnostic(text: &str, span: Option<Span>) -> Diagnostic {
     let help = if is_type_error {
         "write the value with the type the API expects (see `kubectl explain` for the field)"
     } else if message == "recursion limit exceeded" {
-        "this is nested too deeply to be a Kubernetes object; paste the output of `kubectl get -o yaml`"
+        DEEP_HELP
     } else {
         "check the quotes, brackets and indentation here and on the line above (YAML indents with spaces, not tabs)"
     };
