@@ -60,7 +60,8 @@ fn check_file(path: &Path, actual: Option<&str>) -> Option<String> {
 }
 
 /// The shares of a JSON explanation's paths and pods each sum to exactly 1 (when it has
-/// any), and only delivered paths name a pod.
+/// any), only delivered paths name a pod, and outside clients through node ports, load
+/// balancers and external IPs stay on their node under Local and are masqueraded under Cluster.
 fn check_json_properties(name: &str, text: &str) -> Option<String> {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -87,9 +88,25 @@ fn check_json_properties(name: &str, text: &str) -> Option<String> {
             return Some(format!("{name}: pod shares sum to {total}, not 1"));
         }
     }
+    let is_external_entry = value["entry"]["kind"] != "cluster-ip";
+    let is_external_client = value["client"]["kind"] == "external";
     for path in &paths {
         if path["outcome"] != "delivered" && !path["pod"].is_null() {
             return Some(format!("{name}: a {} path names pod {}", path["outcome"], path["pod"]));
+        }
+        if path["outcome"] != "delivered" || !is_external_entry || !is_external_client {
+            continue;
+        }
+        // Facts 3.2: for outside clients, Local never leaves the receiving node and keeps the
+        // client's address; Cluster always masquerades.
+        match value["policy"]["externalTrafficPolicy"].as_str() {
+            Some("Local") if path["node"] != path["viaNode"] || path["snat"] != false => {
+                return Some(format!("{name}: a Local path crosses nodes or masquerades"));
+            }
+            Some("Cluster") if path["snat"] != true => {
+                return Some(format!("{name}: a Cluster path from outside is not masqueraded"));
+            }
+            _ => {}
         }
     }
     None
