@@ -312,6 +312,19 @@ pub fn explain(
         }
         SessionAffinity::None => None,
     };
+    let cidrs = &cluster.cluster_cidrs;
+    if resolved.client_kind == ClientKind::Pod
+        && !cidrs.is_empty()
+        && !cidrs.iter().any(|cidr| cidr.contains(resolved.client.ip))
+    {
+        let cidr_list: Vec<String> = cidrs.iter().map(ToString::to_string).collect();
+        warnings.push(format!(
+            "the pod's IP {} is outside the cluster CIDR ({}), so kube-proxy's local-traffic detector \
+             treats it as an outside source",
+            resolved.client.ip,
+            cidr_list.join(", ")
+        ));
+    }
     if cluster.cluster_cidrs.is_empty() {
         warnings.push(
             "no cluster CIDR is configured, so kube-proxy's local-traffic detector is a no-op: \

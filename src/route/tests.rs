@@ -1409,3 +1409,16 @@ fn categorize_endpoints_matches_kube_proxys_table() {
     hinted[1] = unready(ep("B", 2, "this"));
     assert_eq!(run(&hinted, true, false), "cluster=[A,C] local=[] all=[A,C] any=true");
 }
+
+#[test]
+fn a_pod_outside_the_cluster_cidr_is_treated_as_an_outside_source() {
+    let mut cluster = two_pods();
+    cluster.pods.push(pod("stray", "192.168.5.5", "node-c"));
+    let expl = explain(&cluster, &from_pod(at(query("web"), EntryKind::ClusterIp, None), "stray"))
+        .unwrap();
+    assert!(expl.paths.iter().all(|path| path.snat == Some(ip("10.0.0.3"))));
+    assert!(expl
+        .warnings
+        .iter()
+        .any(|w| w.contains("is outside the cluster CIDR (10.244.0.0/16)")));
+}
