@@ -71,7 +71,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let class = if marked.contains(&line) { "line marked" } else { "line" };
         html! { <div class={class}>{ line }</div> }
     });
-    let problems = props.diagnostics.iter().filter(|d| d.severity != Severity::Notice).map(|diag| {
+    let problems: Vec<Html> = props.diagnostics.iter().filter(|d| d.severity != Severity::Notice).map(|diag| {
         let textarea = textarea.clone();
         let text = props.text.clone();
         let span = diag.span;
@@ -94,7 +94,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 if let Some(help) = &diag.help { <div class="help">{ "help: " }{ help }</div> }
             </li>
         }
-    });
+    }).collect();
     let notices = props.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
     html! {
         <section class="editor" aria-label="Manifests editor">
@@ -112,7 +112,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             </div>
             <div class="code">
                 <div class="gutter" ref={gutter} aria-hidden="true">{ for gutter_lines }</div>
-                <textarea id="manifests" ref={textarea} spellcheck="false" autocomplete="off"
+                <textarea id="manifests" ref={textarea.clone()} spellcheck="false" autocomplete="off"
                     value={props.text.clone()} {oninput} {onscroll}
                     aria-describedby="problems" />
             </div>

@@ -18,7 +18,6 @@ use hops::Hops;
 use kubectl_tab::KubectlTab;
 use shares::Shares;
 use state::{Action, State, Tab};
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -162,7 +161,7 @@ pub fn App(props: &AppProps) -> Html {
 
 /// Mounts the app on `element` (used by the page's entry point and by the browser tests).
 pub fn mount(element: web_sys::Element) -> AppHandle<App> {
-    yew::Renderer::<App>::with_root(element).render()
+    yew::Renderer::<App>::with_root_and_props(element, AppProps { initial: None, debounce_ms: DEBOUNCE_MS }).render()
 }
 
 impl PartialEq for crate::scenario::Evaluation {

@@ -117,7 +117,7 @@ impl State {
     }
 
     fn reset_animation(&mut self) {
-        let (shown, _) = self.shown();
+        let shown = self.shown().0.clone();
         let views = shown.view.iter().chain(shown.other.iter());
         self.animations = views
             .map(|view| AnimationTally {
