@@ -523,6 +523,7 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
         "| scale | services | parse + build | explain all (target < 2 s at 100 %) | per service | outcomes | peak RSS, explain | peak RSS, serde_yaml::Value |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---:|");
+    let mut details = String::new();
     for run in runs {
         let first = run.typed_yaml.first();
         let parse_build = first.and_then(|r| Some(r.seconds("parse_ns")? + r.seconds("build_ns")?));
@@ -530,11 +531,22 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
         let count = first.and_then(|r| r.nanos("all_count")).unwrap_or(0);
         let per = all.map(|secs| secs / count.max(1) as f64);
         let mut outcomes = first.map(|r| r.get("all_outcomes").to_string()).unwrap_or_default();
-        if let Some(error) = first.map(|r| r.get("all_first_error")).filter(|e| !e.is_empty()) {
-            let _ = write!(outcomes, " (first: {error})");
-        }
         if let Some(failure) = first.and_then(|r| r.failure.clone()) {
             outcomes = failure;
+        }
+        if let Some(first) = first.filter(|r| r.failure.is_none()) {
+            let _ = writeln!(
+                details,
+                "- {}: {}; at most {} paths in one explanation.{}",
+                scale_name(run.percent),
+                first.get("all_by_entry"),
+                first.get("all_max_paths"),
+                if first.get("all_first_error").is_empty() {
+                    String::new()
+                } else {
+                    format!(" First query error: {}", first.get("all_first_error"))
+                }
+            );
         }
         let _ = writeln!(
             out,
@@ -547,6 +559,8 @@ fn report(runs: &[ScaleRun], hostile_rows: &[HostileRow]) -> String {
             peak_text(&run.value_yaml, run.yaml_bytes)
         );
     }
+
+    let _ = writeln!(out, "\nWhere the time goes, by entry:\n\n{details}");
 
     let _ =
         writeln!(out, "\n### d. JSON: `explain` one service end to end vs `serde_json::Value`\n");

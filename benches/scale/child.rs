@@ -258,11 +258,24 @@ fn typed(out: &mut String, text: &str, args: &[String], started: Instant) {
     if wants_all {
         let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
         let mut first_failure = String::new();
+        // Per entry kind: services, nanoseconds, paths; to tell where the time goes.
+        let mut by_entry: BTreeMap<String, (usize, u128, usize)> = BTreeMap::new();
+        let mut max_paths = 0;
         let mark = Instant::now();
         for service in &cluster.services {
-            match route::explain(&cluster, &route::Query::new(&service.namespace, &service.name)) {
+            let one = Instant::now();
+            let explained =
+                route::explain(&cluster, &route::Query::new(&service.namespace, &service.name));
+            let one_ns = one.elapsed().as_nanos();
+            match explained {
                 Ok(explanation) => {
                     *outcomes.entry(explanation.outcome.as_str().to_string()).or_default() += 1;
+                    let slot =
+                        by_entry.entry(explanation.entry.kind.as_str().to_string()).or_default();
+                    slot.0 += 1;
+                    slot.1 += one_ns;
+                    slot.2 += explanation.paths.len();
+                    max_paths = max_paths.max(explanation.paths.len());
                 }
                 Err(error) => {
                     let kind = match &error {
@@ -285,11 +298,18 @@ fn typed(out: &mut String, text: &str, args: &[String], started: Instant) {
         let all_ns = mark.elapsed().as_nanos();
         let summary: Vec<String> =
             outcomes.iter().map(|(outcome, n)| format!("{n} {outcome}")).collect();
+        let entries: Vec<String> = by_entry
+            .iter()
+            .map(|(kind, (n, nanos, paths))| {
+                format!("{kind}: {n} services in {:.3} s, {paths} paths", *nanos as f64 / 1e9)
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "all_ns={all_ns}\nall_count={}\nall_outcomes={}\nall_first_error={first_failure}",
+            "all_ns={all_ns}\nall_count={}\nall_outcomes={}\nall_first_error={first_failure}\nall_by_entry={}\nall_max_paths={max_paths}",
             cluster.services.len(),
-            summary.join(", ")
+            summary.join(", "),
+            entries.join("; ")
         );
     }
     std::mem::forget(cluster);
