@@ -1099,54 +1099,117 @@ fn generated_cases(n_cases: usize) -> Vec<(Cluster, Query)> {
     cases
 }
 
+/// What every answer keeps: shares sum to exactly 1; pods sum their delivered paths;
+/// external traffic under Local never crosses nodes and keeps its source; under Cluster it
+/// is always masqueraded; hops and packets chain; the last packet reaches the endpoint.
+#[track_caller]
+fn assert_properties(expl: &Explanation, q: &Query, case: &str) {
+    let total: Share = expl.paths.iter().map(|path| path.share).sum();
+    assert_eq!(total, Share::ONE, "{case}: shares sum to 1");
+    let pod_total: Share = expl.pods.iter().map(|pod| pod.share).sum();
+    let delivered: Share = expl
+        .paths
+        .iter()
+        .filter(|path| path.outcome == Outcome::Delivered)
+        .map(|path| path.share)
+        .sum();
+    assert_eq!(pod_total, delivered, "{case}: pods sum their paths");
+    let is_external_entry = expl.entry.kind != EntryKind::ClusterIp;
+    let is_outside_client = matches!(q.client, Client::External(_));
+    for path in &expl.paths {
+        assert!(!path.hops.is_empty(), "{case}: every path has a hop");
+        for pair in path.hops.windows(2) {
+            assert_eq!(pair[0].to, pair[1].from, "{case}: hops chain");
+            assert_eq!(pair[0].after, pair[1].before, "{case}: packets chain");
+        }
+        let Some(target) = &path.target else {
+            assert_ne!(path.outcome, Outcome::Delivered, "{case}");
+            continue;
+        };
+        if is_external_entry && is_outside_client {
+            match expl.policy.external_traffic_policy {
+                TrafficPolicy::Local => {
+                    assert_eq!(target.node, path.via_node, "{case}: Local stays on the node");
+                    assert!(path.snat.is_none(), "{case}: Local keeps the source");
+                }
+                TrafficPolicy::Cluster => {
+                    assert!(path.snat.is_some(), "{case}: Cluster masquerades")
+                }
+            }
+        }
+        let last = path.hops.last().unwrap();
+        assert_eq!(last.after.dst, SocketAddr::new(target.ip, target.port), "{case}");
+        assert_eq!(Some(last.after.src.ip()), path.client_ip_seen, "{case}");
+    }
+}
+
 #[test]
 fn properties_hold_over_many_generated_clusters() {
     let mut n_explained = 0;
     for (case_idx, (cluster, q)) in generated_cases(400).into_iter().enumerate() {
         let Ok(expl) = explain(&cluster, &q) else { continue };
         n_explained += 1;
-        let total: Share = expl.paths.iter().map(|path| path.share).sum();
-        assert_eq!(total, Share::ONE, "case {case_idx}: shares sum to 1");
-        let pod_total: Share = expl.pods.iter().map(|pod| pod.share).sum();
-        let delivered: Share = expl
-            .paths
-            .iter()
-            .filter(|path| path.outcome == Outcome::Delivered)
-            .map(|path| path.share)
-            .sum();
-        assert_eq!(pod_total, delivered, "case {case_idx}: pods sum their paths");
-        let is_external_entry = expl.entry.kind != EntryKind::ClusterIp;
-        let is_outside_client = matches!(q.client, Client::External(_));
-        for path in expl.paths.iter().filter(|path| path.outcome == Outcome::Delivered) {
-            let target = path.target.as_ref().unwrap();
-            if is_external_entry && is_outside_client {
-                match expl.policy.external_traffic_policy {
-                    // Local never crosses nodes for external traffic, and keeps its source.
-                    TrafficPolicy::Local => {
-                        assert_eq!(
-                            target.node, path.via_node,
-                            "case {case_idx}: Local stays on the node"
-                        );
-                        assert!(path.snat.is_none(), "case {case_idx}");
-                    }
-                    // Cluster always masquerades external traffic.
-                    TrafficPolicy::Cluster => {
-                        assert!(path.snat.is_some(), "case {case_idx}: Cluster masquerades")
-                    }
-                }
-            }
-            let last = path.hops.last().unwrap();
-            assert_eq!(last.after.dst, SocketAddr::new(target.ip, target.port), "case {case_idx}");
-            assert_eq!(Some(last.after.src.ip()), path.client_ip_seen, "case {case_idx}");
-            for pair in path.hops.windows(2) {
-                assert_eq!(pair[0].to, pair[1].from, "case {case_idx}: hops chain");
-                assert_eq!(pair[0].after, pair[1].before, "case {case_idx}: packets chain");
-            }
-        }
+        assert_properties(&expl, &q, &format!("case {case_idx}"));
     }
     assert!(n_explained > 200, "most generated queries are answerable: {n_explained}");
 }
 
+#[test]
+fn properties_hold_for_every_preset_entry_node_and_client() {
+    let presets = [
+        preset!("11.3-nodeport.yaml"),
+        preset!("11.4-loadbalancer.yaml"),
+        preset!("fig-11.11-cluster.yaml"),
+        preset!("fig-11.11-local.yaml"),
+        preset!("local-node-without-pod.yaml"),
+        preset!("source-ranges.yaml"),
+        preset!("internal-traffic-policy-local.yaml"),
+        preset!("terminating-pod.yaml"),
+        preset!("named-target-port-partial.yaml"),
+    ];
+    let mut n_explained = 0;
+    for (preset_idx, yaml) in presets.into_iter().enumerate() {
+        let parsed = crate::input::parse(yaml);
+        let (cluster, _) = crate::model::build(&parsed, &crate::model::BuildOptions::default());
+        let mut clients =
+            vec![Client::External(ip("203.0.113.10")), Client::External(ip("198.51.100.7"))];
+        clients.extend(
+            cluster.pods.iter().map(|pod| Client::Pod {
+                namespace: pod.namespace.clone(),
+                name: pod.name.clone(),
+            }),
+        );
+        clients.extend(cluster.nodes.iter().map(|node| Client::Node(node.name.clone())));
+        for service in &cluster.services {
+            for entry_kind in [
+                EntryKind::LoadBalancer,
+                EntryKind::NodePort,
+                EntryKind::ClusterIp,
+                EntryKind::ExternalIp,
+            ] {
+                for node in &cluster.nodes {
+                    for client in &clients {
+                        for policy in
+                            [None, Some(TrafficPolicy::Local), Some(TrafficPolicy::Cluster)]
+                        {
+                            let mut q = at(
+                                Query::new(&service.namespace, &service.name),
+                                entry_kind,
+                                Some(&node.name),
+                            );
+                            q.client = client.clone();
+                            q.external_traffic_policy = policy;
+                            let Ok(expl) = explain(&cluster, &q) else { continue };
+                            n_explained += 1;
+                            assert_properties(&expl, &q, &format!("preset {preset_idx} {q:?}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(n_explained > 500, "{n_explained}");
+}
 #[test]
 fn a_path_reason_names_the_kube_proxy_chains_and_rule_comments() {
     let cluster = kiada_nodeport();
