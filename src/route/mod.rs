@@ -365,6 +365,26 @@ impl fmt::Display for QueryError {
 ///
 /// A dropped or rejected connection is an answer (`Outcome`), not an error; errors are for
 /// queries naming something the cluster lacks.
+///
+/// ```
+/// use svcroute::{input, model, route};
+/// let yaml = "
+/// apiVersion: v1
+/// kind: Service
+/// metadata: {name: kiada}
+/// spec:
+///   type: NodePort
+///   selector: {app: kiada}
+///   ports: [{name: http, port: 80, nodePort: 30080, targetPort: 8080}]
+/// ";
+/// let (cluster, _) = model::build(&input::parse(yaml), &model::BuildOptions::default());
+/// let mut query = route::Query::new("default", "kiada");
+/// query.node = Some("kind-worker".to_string());
+/// let explanation = route::explain(&cluster, &query).unwrap();
+/// // No pod matches the selector: kube-proxy REJECTs ("has no endpoints").
+/// assert_eq!(explanation.outcome, route::Outcome::Rejected);
+/// assert_eq!(explanation.entry.address.to_string(), "172.18.0.4:30080");
+/// ```
 pub fn explain(cluster: &Cluster, query: &Query) -> Result<Explanation, QueryError> {
     let resolved = entry::resolve(cluster, query)?;
     paths::explain(cluster, query, resolved)
