@@ -124,6 +124,14 @@ pub fn explain(
                 _ => false,
             };
             if captured_at_own_node {
+                if resolved.entry.kind == EntryKind::ExternalIp {
+                    warnings.push(format!(
+                        "the client's own node {} captures connections to the external IP {}: \
+                         the packet never leaves the node",
+                        client.node.clone().unwrap_or_default(),
+                        resolved.entry.address.ip()
+                    ));
+                }
                 arrivals.extend(at_own_node(destination));
             } else if let Some(node) = entry_node {
                 match client_node {

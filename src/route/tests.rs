@@ -1485,3 +1485,21 @@ fn a_pod_outside_the_cluster_cidr_is_treated_as_an_outside_source() {
         .iter()
         .any(|w| w.contains("is outside the cluster CIDR (10.244.0.0/16)")));
 }
+
+#[test]
+fn a_pod_to_an_external_ip_is_captured_by_its_own_node() {
+    let mut cluster = two_pods();
+    web_mut(&mut cluster).external_ips = vec![ip("192.0.2.50")];
+    web_mut(&mut cluster).external_traffic_policy = TrafficPolicy::Local;
+    let expl = explain(
+        &cluster,
+        &from_pod(at(query("web"), EntryKind::ExternalIp, Some("node-b")), "lonely"),
+    )
+    .unwrap();
+    assert!(expl.paths.iter().all(|path| path.via_node.as_deref() == Some("node-c")));
+    assert_eq!(expl.outcome, Outcome::Delivered, "short-circuit (row 21)");
+    assert!(expl
+        .warnings
+        .iter()
+        .any(|w| w.contains("captures connections to the external IP 192.0.2.50")));
+}
