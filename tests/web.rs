@@ -27,7 +27,10 @@ async fn settle() {
     for _ in 0..3 {
         yew::scheduler::flush().await;
         let promise = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .unwrap();
         });
         wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     }
@@ -89,7 +92,15 @@ fn shares(root: &Element) -> Vec<(String, String, String)> {
 fn diagram_ids(root: &Element) -> Vec<String> {
     let boxes = root.query_selector_all(".diagram .scene [data-id]").unwrap();
     (0..boxes.length())
-        .map(|idx| boxes.item(idx).unwrap().dyn_into::<Element>().unwrap().get_attribute("data-id").unwrap())
+        .map(|idx| {
+            boxes
+                .item(idx)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-id")
+                .unwrap()
+        })
         .collect()
 }
 
@@ -97,15 +108,31 @@ fn diagram_ids(root: &Element) -> Vec<String> {
 async fn default_scenario_draws_the_kind_cluster_and_listing_11_4() {
     let root = mount().await;
     let ids = diagram_ids(&root);
-    for id in ["node/kind-control-plane", "node/kind-worker", "node/kind-worker2", "pod/kiada-001", "pod/kiada-002", "pod/kiada-003", "load-balancer"] {
+    for id in [
+        "node/kind-control-plane",
+        "node/kind-worker",
+        "node/kind-worker2",
+        "pod/kiada-001",
+        "pod/kiada-002",
+        "pod/kiada-003",
+        "load-balancer",
+    ] {
         assert!(ids.iter().any(|i| i == id), "{id} missing from the diagram: {ids:?}");
     }
     let text = root.text_content().unwrap();
-    assert!(root.query_selector(".diagram .scene").unwrap().unwrap().inner_html().contains("172.18.255.200"));
+    assert!(root
+        .query_selector(".diagram .scene")
+        .unwrap()
+        .unwrap()
+        .inner_html()
+        .contains("172.18.255.200"));
     assert!(!text.contains("error:"), "the default scenario shows an error: {text}");
     let rows = shares(&root);
     assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|(_, exact, percent)| exact == "1/3" && percent == "33.3%"), "{rows:?}");
+    assert!(
+        rows.iter().all(|(_, exact, percent)| exact == "1/3" && percent == "33.3%"),
+        "{rows:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -113,10 +140,19 @@ async fn every_preset_typed_in_renders_without_errors() {
     let root = mount().await;
     for preset in PRESETS {
         type_manifests(&root, preset.text).await;
-        let problems = root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
+        let problems =
+            root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
         assert!(!problems.contains("error"), "{}: {problems}", preset.file);
-        assert!(root.query_selector(".diagram .scene svg").unwrap().is_some(), "{}: no diagram", preset.file);
-        assert!(root.query_selector(".diagram.dimmed").unwrap().is_none(), "{}: picture is stale", preset.file);
+        assert!(
+            root.query_selector(".diagram .scene svg").unwrap().is_some(),
+            "{}: no diagram",
+            preset.file
+        );
+        assert!(
+            root.query_selector(".diagram.dimmed").unwrap().is_none(),
+            "{}: picture is stale",
+            preset.file
+        );
     }
 }
 
@@ -131,7 +167,10 @@ async fn figure_11_11_local_gives_half_and_quarters_and_cluster_gives_thirds() {
     assert_eq!(percents, ["25.0%", "25.0%", "50.0%"]);
     choose(&root, "External traffic policy", "Cluster").await;
     let rows = shares(&root);
-    assert!(rows.iter().all(|(_, exact, percent)| exact == "1/3" && percent == "33.3%"), "{rows:?}");
+    assert!(
+        rows.iter().all(|(_, exact, percent)| exact == "1/3" && percent == "33.3%"),
+        "{rows:?}"
+    );
     assert!(root.text_content().unwrap().contains("Cluster (override)"));
 }
 
@@ -139,13 +178,21 @@ async fn figure_11_11_local_gives_half_and_quarters_and_cluster_gives_thirds() {
 async fn broken_yaml_lists_the_error_and_keeps_the_last_picture_dimmed() {
     let root = mount().await;
     let good = Preset::by_file("11.4-loadbalancer.yaml").unwrap().text;
-    let broken = format!("{good}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n");
+    let broken =
+        format!("{good}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n");
     type_manifests(&root, &broken).await;
-    let problems = root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
+    let problems =
+        root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
     let broken_line = broken.lines().count();
-    assert!(problems.contains(&format!("{broken_line}:")), "no line:column for line {broken_line}: {problems}");
+    assert!(
+        problems.contains(&format!("{broken_line}:")),
+        "no line:column for line {broken_line}: {problems}"
+    );
     assert!(problems.contains("error"), "{problems}");
-    assert!(root.query_selector(".diagram.dimmed .scene svg").unwrap().is_some(), "last good picture not kept dimmed");
+    assert!(
+        root.query_selector(".diagram.dimmed .scene svg").unwrap().is_some(),
+        "last good picture not kept dimmed"
+    );
     assert!(diagram_ids(&root).iter().any(|id| id == "pod/kiada-001"));
 }
 

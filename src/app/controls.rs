@@ -3,8 +3,8 @@
 
 use super::state::Action;
 use crate::model::TrafficPolicy;
-use crate::scenario::Evaluation;
 use crate::route::{EntryKind, Explanation, PortSelector};
+use crate::scenario::Evaluation;
 use crate::scenario::{ClientChoice, Scenario};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -19,7 +19,10 @@ pub struct ControlsProps {
     pub dispatch: Callback<Action>,
 }
 
-fn on_select(dispatch: &Callback<Action>, to_action: impl Fn(String) -> Action + 'static) -> Callback<Event> {
+fn on_select(
+    dispatch: &Callback<Action>,
+    to_action: impl Fn(String) -> Action + 'static,
+) -> Callback<Event> {
     let dispatch = dispatch.clone();
     Callback::from(move |event: Event| {
         if let Some(select) = event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
@@ -28,7 +31,10 @@ fn on_select(dispatch: &Callback<Action>, to_action: impl Fn(String) -> Action +
     })
 }
 
-fn on_check(dispatch: &Callback<Action>, to_action: impl Fn(bool) -> Action + 'static) -> Callback<Event> {
+fn on_check(
+    dispatch: &Callback<Action>,
+    to_action: impl Fn(bool) -> Action + 'static,
+) -> Callback<Event> {
     let dispatch = dispatch.clone();
     Callback::from(move |event: Event| {
         if let Some(input) = event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
@@ -64,7 +70,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let explanation = props.explanation.as_ref();
     let services: Vec<&crate::model::Service> =
         cluster.services.iter().filter(|svc| svc.namespace == scenario.namespace).collect();
-    let service_name = explanation.map(|e| e.service.clone()).or_else(|| scenario.service.clone()).unwrap_or_default();
+    let service_name = explanation
+        .map(|e| e.service.clone())
+        .or_else(|| scenario.service.clone())
+        .unwrap_or_default();
     let service = services.iter().find(|svc| svc.name == service_name);
     let port_value = match &scenario.port {
         PortSelector::First => explanation.map(|e| e.port.name.clone()).unwrap_or_default(),
@@ -72,15 +81,20 @@ pub fn Controls(props: &ControlsProps) -> Html {
         PortSelector::Number(number) => number.to_string(),
     };
     let entry_value = explanation.map(|e| e.entry.kind.as_str()).unwrap_or("");
-    let node_value = explanation.and_then(|e| e.entry.node.clone()).or_else(|| scenario.node.clone()).unwrap_or_default();
+    let node_value = explanation
+        .and_then(|e| e.entry.node.clone())
+        .or_else(|| scenario.node.clone())
+        .unwrap_or_default();
     let client_value = match &scenario.client {
         ClientChoice::External => "outside".to_string(),
         ClientChoice::ExternalIp(_) => "outside".to_string(),
         ClientChoice::Pod(name) => format!("pod:{name}"),
         ClientChoice::Node(name) => format!("node:{name}"),
     };
-    let etp_in_force = explanation.map(|e| e.policy.external_traffic_policy.as_str()).unwrap_or("?");
-    let itp_in_force = explanation.map(|e| e.policy.internal_traffic_policy.as_str()).unwrap_or("?");
+    let etp_in_force =
+        explanation.map(|e| e.policy.external_traffic_policy.as_str()).unwrap_or("?");
+    let itp_in_force =
+        explanation.map(|e| e.policy.internal_traffic_policy.as_str()).unwrap_or("?");
     let d = &props.dispatch;
     html! {
         <section class="controls" aria-label="Connection">

@@ -39,7 +39,10 @@ pub struct DiagramProps {
 /// Renders `scene` as the SVG text the page shows and downloads.
 pub fn scene_svg(scene: &Scene, explanation: &Explanation) -> String {
     let options = svg::Options {
-        title: format!("{}/{} via {}", explanation.namespace, explanation.service, explanation.entry.kind),
+        title: format!(
+            "{}/{} via {}",
+            explanation.namespace, explanation.service, explanation.entry.kind
+        ),
         ..svg::Options::default()
     };
     svg::write(scene, &options)
@@ -187,10 +190,16 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         })
     });
-    let class = classes!("diagram", props.dimmed.then_some("dimmed"), props.selected.map(|_| "has-selection"));
+    let class = classes!(
+        "diagram",
+        props.dimmed.then_some("dimmed"),
+        props.selected.map(|_| "has-selection")
+    );
     let selected_style = props
         .selected
-        .map(|idx| format!(".diagram .path[data-path=\"{idx}\"] polyline{{opacity:1;stroke-width:6px}}"))
+        .map(|idx| {
+            format!(".diagram .path[data-path=\"{idx}\"] polyline{{opacity:1;stroke-width:6px}}")
+        })
         .unwrap_or_default();
     html! {
         <figure {class} onclick={onclick} aria-label="Routing diagram">
@@ -202,4 +211,3 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         </figure>
     }
 }
-

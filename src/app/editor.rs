@@ -35,7 +35,9 @@ pub fn Editor(props: &EditorProps) -> Html {
     let oninput = {
         let onedit = props.onedit.clone();
         Callback::from(move |event: InputEvent| {
-            if let Some(area) = event.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+            if let Some(area) =
+                event.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
                 onedit.emit(area.value());
             }
         })
@@ -44,7 +46,9 @@ pub fn Editor(props: &EditorProps) -> Html {
         let textarea = textarea.clone();
         let gutter = gutter.clone();
         Callback::from(move |_: Event| {
-            if let (Some(area), Some(gutter)) = (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>()) {
+            if let (Some(area), Some(gutter)) =
+                (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>())
+            {
                 gutter.set_scroll_top(area.scroll_top());
             }
         })
@@ -52,7 +56,9 @@ pub fn Editor(props: &EditorProps) -> Html {
     let onpreset = {
         let onpreset = props.onpreset.clone();
         Callback::from(move |event: Event| {
-            if let Some(select) = event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            if let Some(select) =
+                event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
                 if let Ok(idx) = select.value().parse::<usize>() {
                     onpreset.emit(idx);
                 }
@@ -71,30 +77,35 @@ pub fn Editor(props: &EditorProps) -> Html {
         let class = if marked.contains(&line) { "line marked" } else { "line" };
         html! { <div class={class}>{ line }</div> }
     });
-    let problems: Vec<Html> = props.diagnostics.iter().filter(|d| d.severity != Severity::Notice).map(|diag| {
-        let textarea = textarea.clone();
-        let text = props.text.clone();
-        let span = diag.span;
-        let onclick = Callback::from(move |_: MouseEvent| {
-            if let (Some(area), Some(span)) = (textarea.cast::<HtmlTextAreaElement>(), span) {
-                let at = offset_of(&text, span.line, span.column);
-                let _ = area.focus();
-                let _ = area.set_selection_range(at, at + span.len.max(1));
+    let problems: Vec<Html> = props
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Notice)
+        .map(|diag| {
+            let textarea = textarea.clone();
+            let text = props.text.clone();
+            let span = diag.span;
+            let onclick = Callback::from(move |_: MouseEvent| {
+                if let (Some(area), Some(span)) = (textarea.cast::<HtmlTextAreaElement>(), span) {
+                    let at = offset_of(&text, span.line, span.column);
+                    let _ = area.focus();
+                    let _ = area.set_selection_range(at, at + span.len.max(1));
+                }
+            });
+            let place = diag.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
+            let class = format!("problem {}", diag.severity);
+            html! {
+                <li class={class}>
+                    <button type="button" class="goto" {onclick}>
+                        <span class="where">{ place }</span>
+                        <span class="severity">{ diag.severity.to_string() }{ ": " }</span>
+                        <span class="message">{ &diag.message }</span>
+                    </button>
+                    if let Some(help) = &diag.help { <div class="help">{ "help: " }{ help }</div> }
+                </li>
             }
-        });
-        let place = diag.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
-        let class = format!("problem {}", diag.severity);
-        html! {
-            <li class={class}>
-                <button type="button" class="goto" {onclick}>
-                    <span class="where">{ place }</span>
-                    <span class="severity">{ diag.severity.to_string() }{ ": " }</span>
-                    <span class="message">{ &diag.message }</span>
-                </button>
-                if let Some(help) = &diag.help { <div class="help">{ "help: " }{ help }</div> }
-            </li>
-        }
-    }).collect();
+        })
+        .collect();
     let notices = props.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
     html! {
         <section class="editor" aria-label="Manifests editor">

@@ -9,7 +9,11 @@ use yew::prelude::*;
 
 /// Calls `callback` once `delay_ms` after the last change of `value`.
 #[hook]
-pub fn use_debounced<T: PartialEq + Clone + 'static>(value: T, delay_ms: u32, callback: Callback<T>) {
+pub fn use_debounced<T: PartialEq + Clone + 'static>(
+    value: T,
+    delay_ms: u32,
+    callback: Callback<T>,
+) {
     let timer = use_mut_ref(|| None::<Timeout>);
     use_effect_with(value, move |value| {
         let value = value.clone();
@@ -25,7 +29,10 @@ pub fn use_animation_frame(running: bool, on_frame: Callback<f64>) {
     let on_frame_ref = use_mut_ref(|| on_frame.clone());
     *on_frame_ref.borrow_mut() = on_frame;
     use_effect_with(running, move |running| {
-        fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, on_frame: Rc<RefCell<Callback<f64>>>) {
+        fn schedule(
+            handle: Rc<RefCell<Option<AnimationFrame>>>,
+            on_frame: Rc<RefCell<Callback<f64>>>,
+        ) {
             let next_handle = handle.clone();
             let frame = request_animation_frame(move |timestamp| {
                 on_frame.borrow().emit(timestamp);

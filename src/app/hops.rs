@@ -19,7 +19,14 @@ pub fn Hops(props: &HopsProps) -> Html {
     let target = path
         .target
         .as_ref()
-        .map(|t| format!("{} ({}:{})", t.pod.clone().unwrap_or_else(|| "endpoint".to_string()), t.ip, t.port))
+        .map(|t| {
+            format!(
+                "{} ({}:{})",
+                t.pod.clone().unwrap_or_else(|| "endpoint".to_string()),
+                t.ip,
+                t.port
+            )
+        })
         .unwrap_or_else(|| path.outcome.as_str().to_string());
     let rows = path.hops.iter().map(|hop| {
         let rewrites: Vec<String> = hop

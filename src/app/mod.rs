@@ -161,7 +161,11 @@ pub fn App(props: &AppProps) -> Html {
 
 /// Mounts the app on `element` (used by the page's entry point and by the browser tests).
 pub fn mount(element: web_sys::Element) -> AppHandle<App> {
-    yew::Renderer::<App>::with_root_and_props(element, AppProps { initial: None, debounce_ms: DEBOUNCE_MS }).render()
+    yew::Renderer::<App>::with_root_and_props(
+        element,
+        AppProps { initial: None, debounce_ms: DEBOUNCE_MS },
+    )
+    .render()
 }
 
 impl PartialEq for crate::scenario::Evaluation {
@@ -169,4 +173,3 @@ impl PartialEq for crate::scenario::Evaluation {
         std::ptr::eq(self, other)
     }
 }
-

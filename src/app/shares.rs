@@ -29,7 +29,11 @@ pub fn Shares(props: &SharesProps) -> Html {
     };
     let rows = explanation.pods.iter().map(|pod| {
         let seen = observed_for(&pod.pod);
-        let seen_text = if total == 0 { "–".to_string() } else { format!("{:.1}% ({seen})", seen as f64 * 100.0 / total as f64) };
+        let seen_text = if total == 0 {
+            "–".to_string()
+        } else {
+            format!("{:.1}% ({seen})", seen as f64 * 100.0 / total as f64)
+        };
         html! {
             <tr>
                 <th scope="row">{ &pod.pod }</th>

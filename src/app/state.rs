@@ -108,7 +108,38 @@ impl State {
     }
 
     fn reevaluate(&mut self) {
-        let evaluation = Rc::new(evaluate(&self.scenario));
+        let mut evaluation = evaluate(&self.scenario);
+        // New manifests may no longer have what was chosen (a load balancer entry after
+        // pasting a NodePort Service, a service that was renamed): fall back step by step to
+        // the defaults rather than show nothing.
+        let relaxations: [fn(&mut Scenario); 3] = [
+            |s| {
+                s.entry = None;
+                s.node = None;
+            },
+            |s| {
+                s.service = None;
+                s.port = PortSelector::First;
+            },
+            |s| s.client = ClientChoice::External,
+        ];
+        let mut relaxed = self.scenario.clone();
+        for relax in relaxations {
+            if evaluation.view.is_ok() || evaluation.has_errors() {
+                break;
+            }
+            let before = relaxed.clone();
+            relax(&mut relaxed);
+            if relaxed == before {
+                continue;
+            }
+            let attempt = evaluate(&relaxed);
+            if attempt.view.is_ok() {
+                self.scenario = relaxed.clone();
+                evaluation = attempt;
+            }
+        }
+        let evaluation = Rc::new(evaluation);
         if evaluation.view.is_ok() && !evaluation.has_errors() {
             self.last_good = Some(evaluation.clone());
         }
@@ -122,7 +153,9 @@ impl State {
         self.animations = views
             .map(|view| AnimationTally {
                 connections: Rc::new(
-                    simulate::connections(&view.explanation, self.scenario.seed).take(MAX_CONNECTIONS).collect(),
+                    simulate::connections(&view.explanation, self.scenario.seed)
+                        .take(MAX_CONNECTIONS)
+                        .collect(),
                 ),
                 observed: vec![0; view.explanation.paths.len()],
             })
