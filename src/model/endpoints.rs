@@ -130,9 +130,16 @@ pub(crate) fn fill_endpoints(
             slice.service_name.clone().map(|service| (slice.namespace.clone(), service))
         })
         .collect();
-    let mut pods_by_namespace: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    // Pods by (namespace, label key, label value): a selector's first pair narrows the
+    // candidates, so a dump with thousands of Services and pods stays fast.
+    let mut pods_by_label: BTreeMap<(&str, &str, &str), Vec<&Pod>> = BTreeMap::new();
     for pod in pods {
-        pods_by_namespace.entry(pod.namespace.as_str()).or_default().push(pod);
+        for (key, value) in &pod.labels {
+            pods_by_label
+                .entry((pod.namespace.as_str(), key.as_str(), value.as_str()))
+                .or_default()
+                .push(pod);
+        }
     }
     for service in services.iter() {
         let has_pasted = pasted_for.contains(&(service.namespace.clone(), service.name.clone()));
@@ -154,13 +161,19 @@ pub(crate) fn fill_endpoints(
             );
             continue;
         };
-        let selected: Vec<&Pod> = pods_by_namespace
-            .get(service.namespace.as_str())
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|pod| selector.iter().all(|(key, value)| pod.labels.get(key) == Some(value)))
-            .collect();
+        let selected: Vec<&Pod> = match selector.iter().next() {
+            // `selector` is never empty here: an empty one was stored as nil.
+            None => Vec::new(),
+            Some((key, value)) => pods_by_label
+                .get(&(service.namespace.as_str(), key.as_str(), value.as_str()))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|pod| {
+                    selector.iter().all(|(key, value)| pod.labels.get(key) == Some(value))
+                })
+                .collect(),
+        };
         if selected.is_empty() {
             let wanted: Vec<String> =
                 selector.iter().map(|(key, value)| format!("{key}={value}")).collect();

@@ -55,7 +55,8 @@ pub(crate) fn build_pods(
             }
         }
     }
-    accepted.sort_by_key(|(_, pod)| (namespace_of(&pod.metadata), pod.metadata.name.clone()));
+    accepted
+        .sort_by_cached_key(|(_, pod)| (namespace_of(&pod.metadata), pod.metadata.name.clone()));
 
     let mut used_ips: BTreeSet<IpAddr> = BTreeSet::new();
     for (doc, pod) in &accepted {
