@@ -69,6 +69,8 @@ impl Parsed {
 /// assert!(parsed.diagnostics.is_empty());
 /// ```
 pub fn parse(text: &str) -> Parsed {
+    // Editors hide a byte order mark, so columns are counted without it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed { text: Arc::from(text), ..Parsed::default() };
     if split::looks_like_json(text) && read_json(text, &mut parsed) {
         return parsed;

@@ -427,3 +427,33 @@ fn never_panics_on_arbitrary_fragments() {
         }
     }
 }
+
+#[test]
+fn windows_line_endings_a_byte_order_mark_and_empty_input() {
+    let crlf = "\u{feff}kind: Pod\r\nmetadata:\r\n  name: a\r\n---\r\nkind: Service\r\nspec:\r\n  ports:\r\n  - port: x\r\n";
+    assert_eq!(
+        summary(crlf),
+        "Pod a 1:1\nerror 8:11+1 [spec.ports[0].port]: invalid type: string \"x\", expected an integer\n"
+    );
+    assert_eq!(located(&parse(crlf), 0, "metadata.name"), "3:9+1");
+    assert_eq!(summary(""), "");
+    assert_eq!(summary("\n# nothing\n---\n"), "");
+    assert_eq!(summary("[]"), "");
+    assert_eq!(summary("\u{feff}{\"kind\": \"Node\"}"), "Node - 1:1\n");
+}
+
+#[test]
+fn a_document_that_is_not_a_mapping_is_an_error() {
+    assert_eq!(
+        summary("just some text\n"),
+        "error 1:1+4: invalid type: string \"just some text\", expected an API object (a mapping with `kind`)\n"
+    );
+}
+
+#[test]
+fn locates_fields_in_a_bare_sequence() {
+    let parsed =
+        parse("- kind: Pod\n  metadata: {name: a}\n- kind: Pod\n  spec:\n    nodeName: n1\n");
+    assert_eq!(located(&parsed, 1, "spec.nodeName"), "5:15+2");
+    assert_eq!(located(&parsed, 0, "metadata.name"), "2:20+1");
+}
