@@ -17,6 +17,7 @@ pub mod route;
 pub mod layout;
 pub mod svg;
 pub mod chart;
+pub mod export;
 
 pub mod presets;
 pub mod scenario;

@@ -1,0 +1,148 @@
+//! The static picture of a scenario: the diagram (both policies side by side in compare
+//! mode), the shares chart and a caption, as one standalone SVG. The page's "Download SVG"
+//! and the CLI's `svcroute render` both call [`render`], so their files are byte-identical.
+
+use crate::chart;
+use crate::layout::{Point, Scene};
+use crate::route::Explanation;
+use crate::scenario::{Evaluation, View};
+use crate::svg::{self, Theme};
+
+/// The gap between the two scenes of compare mode, in pixels.
+const COMPARE_GAP: f64 = 30.0;
+
+/// Places `b` to the right of `a`, each under a title naming its policy.
+pub fn side_by_side(a: &View, b: &View) -> Scene {
+    let mut scene = a.scene.as_ref().clone();
+    let offset = a.scene.width + COMPARE_GAP;
+    let mut right = b.scene.as_ref().clone();
+    translate(&mut right, offset);
+    scene.boxes.extend(right.boxes);
+    scene.ports.extend(right.ports);
+    // Wires keep their path index; the second view's paths are numbered after the first's.
+    let first_paths = a.explanation.paths.len();
+    scene.wires.extend(right.wires.into_iter().map(|mut wire| {
+        wire.path_idx += first_paths;
+        wire
+    }));
+    scene.stops.extend(right.stops.into_iter().map(|mut stop| {
+        stop.path_idx += first_paths;
+        stop
+    }));
+    scene.labels.extend(right.labels);
+    scene.width = offset + b.scene.width;
+    scene.height = a.scene.height.max(b.scene.height);
+    scene
+}
+
+fn translate(scene: &mut Scene, dx: f64) {
+    let shift = |p: &mut Point| p.x += dx;
+    for b in &mut scene.boxes {
+        b.rect.x += dx;
+    }
+    for port in &mut scene.ports {
+        shift(&mut port.at);
+    }
+    for wire in &mut scene.wires {
+        wire.hops.iter_mut().flatten().for_each(shift);
+    }
+    for stop in &mut scene.stops {
+        shift(&mut stop.at);
+    }
+    for label in &mut scene.labels {
+        shift(&mut label.at);
+    }
+}
+
+/// The caption under an exported diagram: service, entry, client, policy, outcome and shares.
+pub fn caption(explanation: &Explanation) -> Vec<String> {
+    let policy = &explanation.policy;
+    let shares = if explanation.pods.is_empty() {
+        format!("no pod receives these connections ({})", explanation.outcome.as_str())
+    } else {
+        explanation
+            .pods
+            .iter()
+            .map(|pod| format!("{} {} ({})", pod.pod, pod.share, pod.share.percent()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![
+        format!(
+            "{}/{} port {} via {} {} from {} · externalTrafficPolicy {} · internalTrafficPolicy {}",
+            explanation.namespace,
+            explanation.service,
+            if explanation.port.name.is_empty() {
+                explanation.port.port.to_string()
+            } else {
+                explanation.port.name.clone()
+            },
+            explanation.entry.kind,
+            explanation.entry.address,
+            explanation.client.ip,
+            policy.external_traffic_policy,
+            policy.internal_traffic_policy
+        ),
+        format!("{}: {}", explanation.outcome.as_str(), explanation.reason),
+        format!("shares of new connections: {shares}"),
+    ]
+}
+
+/// The standalone SVG of an evaluation, or `None` when it has no picture.
+pub fn render(evaluation: &Evaluation, theme: Theme) -> Option<String> {
+    let view = evaluation.view.as_ref().ok()?;
+    let explanation = &view.explanation;
+    let (scene, mut caption_lines, title) = match &evaluation.other {
+        Some(other) => {
+            let mut lines = caption(explanation);
+            lines.extend(caption(&other.explanation));
+            let title = format!(
+                "{}/{}: externalTrafficPolicy {} and {} compared",
+                explanation.namespace,
+                explanation.service,
+                explanation.policy.external_traffic_policy,
+                other.explanation.policy.external_traffic_policy
+            );
+            (side_by_side(view, other), lines, title)
+        }
+        None => {
+            let title = format!(
+                "{}/{} via {}",
+                explanation.namespace, explanation.service, explanation.entry.kind
+            );
+            (view.scene.as_ref().clone(), caption(explanation), title)
+        }
+    };
+    let (width, height) = chart::size(explanation.pods.len());
+    // Wrap the caption to the picture's width (at the backends' average glyph width).
+    let max_chars = ((scene.width.max(f64::from(width) + 40.0) - 40.0) / 6.8) as usize;
+    caption_lines = std::iter::once(String::new())
+        .chain(caption_lines.iter().flat_map(|line| wrap(line, max_chars.max(40))))
+        .collect();
+    let chart = chart::shares_svg(explanation, None);
+    let options = svg::Options {
+        theme,
+        title,
+        caption: caption_lines,
+        appendix: Some((chart, f64::from(width), f64::from(height))),
+    };
+    Some(svg::write(&scene, &options))
+}
+
+/// Splits `text` at spaces into lines of at most `max_chars` characters (a longer word
+/// stands alone).
+pub fn wrap(text: &str, max_chars: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max_chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
