@@ -23,7 +23,7 @@ pub(crate) struct Chunk {
 }
 
 impl Chunk {
-    pub(crate) fn new(start: usize, end: usize, line: u32, column: u32, _is_json: bool) -> Self {
+    pub(crate) fn new(start: usize, end: usize, line: u32, column: u32) -> Self {
         Chunk { start, end, line, column, index: OnceLock::new() }
     }
 
@@ -55,6 +55,8 @@ struct Node {
     /// The key this node is the value of, with the key's span.
     key: Option<(String, Span)>,
     children: Vec<usize>,
+    /// The node this one is a key's value or an item of; the root is its own parent.
+    parent: usize,
 }
 
 /// The keys and spans of one document, as a tree (node 0 is the root).
@@ -143,11 +145,18 @@ impl Index {
             let node_idx = nodes.len();
             let is_key =
                 stack.last().is_some_and(|frame| frame.is_mapping && frame.pending_key.is_none());
-            let mut node =
-                Node { kind, span: to_span(span), is_empty, key: None, children: Vec::new() };
+            let mut node = Node {
+                kind,
+                span: to_span(span),
+                is_empty,
+                key: None,
+                children: Vec::new(),
+                parent: node_idx,
+            };
             if !is_key {
                 if let Some(frame) = stack.last_mut() {
                     node.key = frame.pending_key.take();
+                    node.parent = frame.node;
                     if let Some(parent) = nodes.get_mut(frame.node) {
                         parent.children.push(node_idx);
                     }
@@ -207,5 +216,31 @@ impl Index {
             (_, Some((_, key_span))) => *key_span,
             _ => node.span,
         })
+    }
+
+    /// The path of the value that starts at `line`:`column`, e.g. `spec.ports[0].port`; for
+    /// errors whose parser reports a position but no path (serde_json).
+    pub(crate) fn path_at(&self, line: u32, column: u32) -> Option<Vec<PathSegment>> {
+        let target = self
+            .nodes
+            .iter()
+            .rposition(|node| node.span.line == line && node.span.column == column)?;
+        let mut path = Vec::new();
+        let mut node_idx = target;
+        while node_idx != 0 {
+            let node = self.nodes.get(node_idx)?;
+            let parent = self.nodes.get(node.parent)?;
+            match (&parent.kind, &node.key) {
+                (NodeKind::Mapping, Some((key, _))) => path.push(PathSegment::Field(key.clone())),
+                (NodeKind::Sequence, _) => {
+                    let position = parent.children.iter().position(|&child| child == node_idx)?;
+                    path.push(PathSegment::Index(position));
+                }
+                _ => return None,
+            }
+            node_idx = node.parent;
+        }
+        path.reverse();
+        Some(path)
     }
 }

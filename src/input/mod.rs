@@ -105,7 +105,7 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
                 Some(Ok(TopRead(read))) => {
                     cursor.advance_to(text, begin);
                     let chunk_idx = parsed.chunks.len();
-                    parsed.chunks.push(Chunk::new(begin, end, cursor.line, cursor.column, true));
+                    parsed.chunks.push(Chunk::new(begin, end, cursor.line, cursor.column));
                     let chunk_text = text.get(begin..end).unwrap_or("");
                     let object_span = split::token_span(chunk_text, 0, cursor.line, cursor.column);
                     let item_spans = match &read {
@@ -154,13 +154,15 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
                     let value_end = begin + values.byte_offset();
                     cursor.advance_to(text, begin);
                     let chunk_idx = parsed.chunks.len();
-                    parsed.chunks.push(Chunk::new(
-                        begin,
-                        value_end,
-                        cursor.line,
-                        cursor.column,
-                        true,
-                    ));
+                    parsed.chunks.push(Chunk::new(begin, value_end, cursor.line, cursor.column));
+                    let path = parsed.chunks.get(chunk_idx).and_then(|chunk| {
+                        chunk.index(&parsed.text)?.path_at(span.line, span.column)
+                    });
+                    if let (Some(path), Some(diagnostic)) = (path, parsed.diagnostics.last_mut()) {
+                        if !path.is_empty() {
+                            diagnostic.field = Some(FieldPath { segments: path }.to_string());
+                        }
+                    }
                     recover_list_items(value, chunk_idx, parsed);
                     start = value_end;
                     break;

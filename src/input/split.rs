@@ -49,14 +49,14 @@ pub(crate) fn yaml_chunks(text: &str) -> Vec<Chunk> {
         let line = text.get(pos..line_end).unwrap_or("").trim_end_matches(['\n', '\r']);
         if is_marker(line, "---") {
             if has_content {
-                chunks.push(Chunk::new(start, pos, start_line, 0, false));
+                chunks.push(Chunk::new(start, pos, start_line, 0));
             }
             start = pos;
             start_line = line_no;
             has_content = is_content_line(line.get(3..).unwrap_or(""));
         } else if is_marker(line, "...") {
             if has_content {
-                chunks.push(Chunk::new(start, pos, start_line, 0, false));
+                chunks.push(Chunk::new(start, pos, start_line, 0));
             }
             start = line_end;
             start_line = line_no.saturating_add(1);
@@ -68,7 +68,7 @@ pub(crate) fn yaml_chunks(text: &str) -> Vec<Chunk> {
         line_no = line_no.saturating_add(1);
     }
     if has_content {
-        chunks.push(Chunk::new(start, text.len(), start_line, 0, false));
+        chunks.push(Chunk::new(start, text.len(), start_line, 0));
     }
     chunks
 }

@@ -233,12 +233,12 @@ fn a_bad_json_value_costs_only_that_value() {
     let text = "{\"kind\": \"Service\", \"spec\": {\"ports\": [{\"port\": \"x\"}]}}\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}\n";
     assert_eq!(
         summary(text),
-        "Pod p 2:1\nerror 1:49+3: invalid type: string \"x\", expected an integer\n"
+        "Pod p 2:1\nerror 1:49+3 [spec.ports[0].port]: invalid type: string \"x\", expected an integer\n"
     );
     let list = "{\"items\": [\n {\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}},\n {\"kind\": \"Pod\", \"spec\": {\"nodeName\": 7}},\n {\"kind\": \"Node\"}], \"kind\": \"List\"}";
     assert_eq!(
         summary(list),
-        "Pod a 2:2\nNode - 4:2\nerror 3:39+1: invalid type: integer `7`, expected a string\n"
+        "Pod a 2:2\nNode - 4:2\nerror 3:39+1 [items[1].spec.nodeName]: invalid type: integer `7`, expected a string\n"
     );
 }
 
