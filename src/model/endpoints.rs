@@ -188,6 +188,7 @@ pub(crate) fn fill_endpoints(
                 "check the pods' labels and namespace against the selector".to_string(),
             );
         }
+        warn_about_missing_named_ports(service, &selected, nodes, report);
         slices.extend(controller_slices(service, &selected, nodes));
     }
 
@@ -264,6 +265,15 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
     by_address.into_values().collect()
 }
 
+/// `ShouldPodBeInEndpoints(pod, includeTerminating=true)`, plus the reconciler's rule that
+/// the pod's Node must exist unless `publishNotReadyAddresses` (facts 1.1).
+fn should_be_in_endpoints(service: &Service, pod: &Pod, nodes: &[Node]) -> bool {
+    let is_terminal = pod.phase == "Succeeded" || pod.phase == "Failed";
+    let has_node =
+        pod.node_name.as_deref().is_some_and(|name| nodes.iter().any(|node| node.name == name));
+    !is_terminal && pod.ip.is_some() && (has_node || service.publish_not_ready_addresses)
+}
+
 /// `findPort`: the pod's port number for a service port, or `None` when a named
 /// targetPort matches no container port with the same protocol (facts 1.3).
 fn find_port(pod: &Pod, target_port: &TargetPort, service_protocol: Protocol) -> Option<u16> {
@@ -289,16 +299,12 @@ pub(crate) fn controller_slices(
 ) -> Vec<EndpointSlice> {
     let mut groups: BTreeMap<Vec<(String, u16, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
     for pod in selected {
-        // `ShouldPodBeInEndpoints(pod, includeTerminating=true)`.
-        if pod.phase == "Succeeded" || pod.phase == "Failed" {
+        if !should_be_in_endpoints(service, pod, nodes) {
             continue;
         }
         let Some(ip) = pod.ip else { continue };
         let node =
             pod.node_name.as_deref().and_then(|name| nodes.iter().find(|node| node.name == name));
-        if node.is_none() && !service.publish_not_ready_addresses {
-            continue;
-        }
         let ports: Vec<(String, u16, Protocol)> = service
             .ports
             .iter()
@@ -378,4 +384,39 @@ fn slice_name(namespace: &str, service: &str, slice_idx: usize) -> String {
         hash /= ALPHABET.len() as u64;
     }
     format!("{base}-{suffix}")
+}
+
+/// The controller only logs "Failed to find port for service" when a pod lacks a named
+/// targetPort (facts 1.3); svcroute says it, since that pod silently gets no traffic on
+/// that port.
+fn warn_about_missing_named_ports(
+    service: &Service,
+    selected: &[&Pod],
+    nodes: &[Node],
+    report: &mut Report<'_>,
+) {
+    for (port_idx, port) in service.ports.iter().enumerate() {
+        let TargetPort::Name(name) = &port.target_port else { continue };
+        let lacking: Vec<&str> = selected
+            .iter()
+            .filter(|pod| should_be_in_endpoints(service, pod, nodes))
+            .filter(|pod| find_port(pod, &port.target_port, port.protocol).is_none())
+            .map(|pod| pod.name.as_str())
+            .collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        let port_label =
+            if port.name.is_empty() { port.port.to_string() } else { port.name.clone() };
+        report.warning(
+            Some(service.doc),
+            &FieldPath::parse("spec.ports").index(port_idx).field("targetPort"),
+            format!(
+                "no {} container port named {name} in pod {}, so it is no endpoint of port {port_label}",
+                port.protocol,
+                lacking.join(", ")
+            ),
+            format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
+        );
+    }
 }

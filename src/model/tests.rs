@@ -385,7 +385,14 @@ status:
 
 #[test]
 fn the_controller_resolves_named_ports_per_pod_and_writes_conditions() {
-    let (cluster, _) = build_text(PODS_FOR_CONTROLLER);
+    let (cluster, diagnostics) = build_text(PODS_FOR_CONTROLLER);
+    assert_eq!(
+        messages(&diagnostics, Severity::Warning),
+        [
+            "pod ghost is on node kind-worker9, which is not in the input",
+            "no UDP container port named dns in pod leaving, sidecar, so it is no endpoint of port dns"
+        ]
+    );
     // http: by name and protocol; the sidecar's restartable init container counts.
     assert_eq!(
         endpoints_of(&cluster, "web", 0),
