@@ -234,6 +234,13 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
     }
 
     let (client, client_kind) = resolve_client(cluster, query, kind)?;
+    if kind == EntryKind::LoadBalancer {
+        if let Some(node) = &query.node {
+            warnings.push(format!(
+                "the node `{node}` was named, but with the load-balancer entry the load balancer picks the node"
+            ));
+        }
+    }
     let (address, node, ip_mode) = match kind {
         EntryKind::LoadBalancer => match ingress {
             Some((ip, ip_mode)) => (SocketAddr::new(ip, port.port), None, Some(ip_mode)),
@@ -256,7 +263,8 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
                 };
                 return Err(QueryError::EntryUnavailable { entry: kind, reason });
             };
-            let node = pick_node(cluster, query.node.as_deref(), kind)?;
+            // A pod or a node process with no node named dials its own node's port.
+            let node = pick_node(cluster, query.node.as_deref().or(client.node.as_deref()), kind)?;
             (SocketAddr::new(node.internal_ip, node_port), Some(node.name.clone()), None)
         }
         EntryKind::ExternalIp => {
@@ -266,7 +274,7 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
                     reason: format!("`{}` has no spec.externalIPs", service.name),
                 });
             };
-            let node = pick_node(cluster, query.node.as_deref(), kind)?;
+            let node = pick_node(cluster, query.node.as_deref().or(client.node.as_deref()), kind)?;
             (SocketAddr::new(*ip, port.port), Some(node.name.clone()), None)
         }
         EntryKind::ClusterIp => {
