@@ -33,13 +33,23 @@ pub struct Document {
 }
 
 /// The result of [`parse`]: the objects read, and what was wrong or skipped.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Parsed {
     pub documents: Vec<Document>,
     pub diagnostics: Vec<Diagnostic>,
     /// The whole text, kept to find field positions on demand.
     text: Arc<str>,
     chunks: Vec<Chunk>,
+}
+
+/// Leaves out the pasted text, which may be megabytes long.
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parsed")
+            .field("documents", &self.documents)
+            .field("diagnostics", &self.diagnostics)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Parsed {

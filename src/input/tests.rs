@@ -457,3 +457,14 @@ fn locates_fields_in_a_bare_sequence() {
     assert_eq!(located(&parsed, 1, "spec.nodeName"), "5:15+2");
     assert_eq!(located(&parsed, 0, "metadata.name"), "2:20+1");
 }
+
+#[test]
+fn a_skipped_kind_may_come_after_fields_of_another_shape() {
+    let text = "spec:\n  selector:\n    matchLabels: {app: kiada}\nkind: Deployment\nmetadata: {name: kiada}\n---\napiVersion: v1\nkind: Endpoints\nsubsets: []\n";
+    assert_eq!(
+        summary(text),
+        "notice 1:1+4: skipped Deployment `kiada`: svcroute reads Node, Pod, Service and EndpointSlice
+notice 7:1+10: skipped Endpoints: svcroute reads Node, Pod, Service and EndpointSlice
+"
+    );
+}
