@@ -157,3 +157,33 @@ fn annotations_round_trip_through_strip() {
     );
     assert_eq!(strip(&annotated), clean);
 }
+
+/// No input makes the core panic: every fixture with any one line removed, or cut short at
+/// any line, still builds (into errors, warnings or a smaller cluster).
+#[test]
+fn fixtures_with_a_line_missing_or_cut_short_still_build() {
+    let mut n_builds = 0;
+    for kind in ["ok", "err"] {
+        let Ok(entries) = std::fs::read_dir(data_dir(kind)) else { continue };
+        for entry in entries.filter_map(Result::ok) {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+            let clean = strip(&text);
+            let lines: Vec<&str> = clean.lines().map(str::trim_end).collect();
+            for skip in 0..lines.len() {
+                let without: Vec<&str> = lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(idx, _)| *idx != skip)
+                    .map(|(_, line)| *line)
+                    .collect();
+                let cut = lines.get(..skip).unwrap_or_default();
+                for variant in [without.join("\n"), cut.join("\n")] {
+                    let _ =
+                        model::build(&svcroute::input::parse(&variant), &BuildOptions::default());
+                    n_builds += 1;
+                }
+            }
+        }
+    }
+    assert!(n_builds > 500, "only {n_builds} variants built");
+}
