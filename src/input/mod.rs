@@ -203,6 +203,21 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
         });
         return;
     }
+    if let Some(merged) = read_with_merge_keys(chunk_text) {
+        match merged {
+            Ok(read) => {
+                let item_spans = match &read {
+                    Read::List(items) => parsed.yaml_item_spans(chunk_idx, chunk_text, items.len()),
+                    _ => Vec::new(),
+                };
+                parsed.add_read(read, chunk_idx, object_span, &item_spans);
+            }
+            Err(error) => {
+                parsed.diagnostics.push(error_diagnostic(&error.to_string(), Some(object_span)));
+            }
+        }
+        return;
+    }
     let result =
         TopSeed { forced_kind: None }.deserialize(serde_yaml::Deserializer::from_str(chunk_text));
     match result {
@@ -222,6 +237,22 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
             }
         }
     }
+}
+
+/// Reads a document that uses YAML merge keys (`<<: *defaults`), which kubectl applies but
+/// serde_yaml's streaming reader would silently ignore: through a `Value` with the merges
+/// applied. `None` when the document has no merge key (the fast path) or is not valid YAML
+/// (the fast path then reports the syntax error with its position). Errors found here carry
+/// no position of their own.
+fn read_with_merge_keys(chunk_text: &str) -> Option<Result<Read, serde_yaml::Error>> {
+    let has_merge_key = chunk_text.match_indices("<<").any(|(at, _)| {
+        chunk_text.get(at + 2..).is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
+    });
+    if !has_merge_key {
+        return None;
+    }
+    let mut value = serde_yaml::from_str::<serde_yaml::Value>(chunk_text).ok()?;
+    Some(value.apply_merge().and_then(|()| TopSeed { forced_kind: None }.deserialize(value)))
 }
 
 /// An error in a field written before `kind` carries the position of `kind`; reading again

@@ -468,3 +468,37 @@ notice 7:1+10: skipped Endpoints: svcroute reads Node, Pod, Service and Endpoint
 "
     );
 }
+
+#[test]
+fn merge_keys_are_applied_as_kubectl_does() {
+    let text = "apiVersion: v1
+kind: Service
+metadata:
+  name: kiada
+spec:
+  ports:
+  - &http {name: http, port: 80, targetPort: 8080}
+  - <<: *http
+    name: alt
+    port: 8081
+";
+    let parsed = parse(text);
+    assert_eq!(summary(text), "Service kiada 1:1\n");
+    let Some(raw::Object::Service(service)) = parsed.documents.first().map(|d| &d.object) else {
+        panic!("expected a Service")
+    };
+    let ports: Vec<_> = service
+        .spec
+        .ports
+        .iter()
+        .map(|p| (p.name.clone().unwrap_or_default(), p.port, p.target_port.clone()))
+        .collect();
+    assert_eq!(
+        ports,
+        [
+            ("http".to_string(), Some(80), Some(raw::IntOrString::Int(8080))),
+            ("alt".to_string(), Some(8081), Some(raw::IntOrString::Int(8080))),
+        ]
+    );
+    assert_eq!(located(&parsed, 0, "spec.ports[1].port"), "10:11+4");
+}
