@@ -216,39 +216,38 @@ pub(crate) fn namespace_of(metadata: &raw::ObjectMeta) -> String {
 const DEFAULT_CLUSTER_CIDR: Cidr =
     Cidr { addr: IpAddr::V4(Ipv4Addr::new(10, 244, 0, 0)), prefix: 16 };
 
-/// The cluster CIDR kube-proxy's `ClusterCIDR` local-traffic detector matches (facts 3.1).
+/// The cluster CIDRs kube-proxy's `ClusterCIDR` local-traffic detector matches (facts 3.1).
 ///
-/// No manifest states `--cluster-cidr`, so it is inferred from the nodes' podCIDRs (the
-/// node IPAM controller carves each podCIDR out of the cluster CIDR):
-/// - every IPv4 podCIDR inside 10.244.0.0/16 (or none given): 10.244.0.0/16;
-/// - none inside it: the smallest network holding every podCIDR, at least a /16;
-/// - some inside, some outside: the smallest network holding 10.244.0.0/16 and them all.
+/// No manifest states `--cluster-cidr`, so it is inferred from the nodes' IPv4 podCIDRs,
+/// which the node IPAM controller carves out of it: 10.244.0.0/16 when every podCIDR lies
+/// inside it (or none is given); otherwise 10.244.0.0/16 if some podCIDR lies inside it,
+/// plus the /16 around each podCIDR outside it (or the podCIDR itself when wider), without
+/// repeats, in address order. Widening to one common supernet instead could reach
+/// 0.0.0.0/0 and make every source look like a pod.
 pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
     let pod_cidrs: Vec<Cidr> =
         nodes.iter().filter_map(|node| node.pod_cidr).filter(|cidr| cidr.addr.is_ipv4()).collect();
     let inside = |cidr: &Cidr| {
         DEFAULT_CLUSTER_CIDR.contains(cidr.addr) && cidr.prefix >= DEFAULT_CLUSTER_CIDR.prefix
     };
-    if pod_cidrs.iter().all(inside) {
-        return vec![DEFAULT_CLUSTER_CIDR];
+    let mut cidrs = BTreeSet::new();
+    if pod_cidrs.is_empty() || pod_cidrs.iter().any(inside) {
+        cidrs.insert(DEFAULT_CLUSTER_CIDR);
     }
-    let mut cover: Vec<Cidr> = pod_cidrs.clone();
-    if pod_cidrs.iter().any(inside) {
-        cover.push(DEFAULT_CLUSTER_CIDR);
+    for cidr in pod_cidrs.iter().filter(|cidr| !inside(cidr)) {
+        let IpAddr::V4(addr) = cidr.addr else { continue };
+        let prefix = cidr.prefix.min(16);
+        let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix)) };
+        cidrs.insert(Cidr { addr: IpAddr::V4(Ipv4Addr::from(u32::from(addr) & mask)), prefix });
     }
-    let Some(mut network) = cover.first().copied() else { return vec![DEFAULT_CLUSTER_CIDR] };
-    network.prefix = network.prefix.min(16);
-    for cidr in &cover {
-        network = supernet(network, *cidr);
-    }
-    vec![network]
-}
-
-/// The smallest IPv4 network holding both.
-fn supernet(a: Cidr, b: Cidr) -> Cidr {
-    let (IpAddr::V4(a_addr), IpAddr::V4(b_addr)) = (a.addr, b.addr) else { return a };
-    let (a_bits, b_bits) = (u32::from(a_addr), u32::from(b_addr));
-    let common = (a_bits ^ b_bits).leading_zeros().min(u32::from(a.prefix.min(b.prefix)).min(32));
-    let mask = if common == 0 { 0 } else { u32::MAX << (32 - common) };
-    Cidr { addr: IpAddr::V4(Ipv4Addr::from(a_bits & mask)), prefix: common as u8 }
+    // A wider network found later swallows narrower ones inside it.
+    let all: Vec<Cidr> = cidrs.iter().copied().collect();
+    all.iter()
+        .filter(|cidr| {
+            !all.iter().any(|other| {
+                other != *cidr && other.prefix < cidr.prefix && other.contains(cidr.addr)
+            })
+        })
+        .copied()
+        .collect()
 }

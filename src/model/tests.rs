@@ -551,8 +551,9 @@ apiVersion: v1\nkind: Node\nmetadata: {name: b}\nspec: {podCIDR: 10.245.0.0/24}\
             "b 192.168.1.2 Some(\"10.245.0.0/24\") Some(false)"
         ]
     );
-    // 10.244.0.0/24 and 10.245.0.0/24 lie in 10.244.0.0/15.
-    assert_eq!(cluster.cluster_cidrs, ["10.244.0.0/15".parse::<Cidr>().unwrap()]);
+    // 10.245.0.0/24 lies outside 10.244.0.0/16: its /16 joins the list.
+    let cidrs: Vec<String> = cluster.cluster_cidrs.iter().map(|c| c.to_string()).collect();
+    assert_eq!(cidrs, ["10.244.0.0/16", "10.245.0.0/16"]);
 }
 
 #[test]
@@ -561,6 +562,17 @@ fn cluster_cidr_of_a_cluster_outside_10_244() {
 apiVersion: v1\nkind: Node\nmetadata: {name: b}\nspec: {podCIDR: 10.4.1.0/24}\n";
     let (cluster, _) = build_text(text);
     assert_eq!(cluster.cluster_cidrs, ["10.4.0.0/16".parse::<Cidr>().unwrap()]);
+}
+
+#[test]
+fn cluster_cidrs_never_widen_to_everything() {
+    let text =
+        "apiVersion: v1\nkind: Node\nmetadata: {name: a}\nspec: {podCIDR: 10.244.1.0/24}\n---
+apiVersion: v1\nkind: Node\nmetadata: {name: b}\nspec: {podCIDR: 192.168.0.0/24}\n---
+apiVersion: v1\nkind: Node\nmetadata: {name: c}\nspec: {podCIDR: 100.64.0.0/10}\n";
+    let (cluster, _) = build_text(text);
+    let cidrs: Vec<String> = cluster.cluster_cidrs.iter().map(|c| c.to_string()).collect();
+    assert_eq!(cidrs, ["10.244.0.0/16", "100.64.0.0/10", "192.168.0.0/16"]);
 }
 
 #[test]
