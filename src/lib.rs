@@ -20,6 +20,7 @@ pub mod chart;
 pub mod export;
 
 pub mod presets;
+pub mod permalink;
 pub mod scenario;
 
 #[cfg(target_arch = "wasm32")]
