@@ -623,3 +623,20 @@ apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: x}}\nspec:\n  nodeN
         .iter()
         .any(|m| m.contains("has no selector")));
 }
+
+#[test]
+fn a_kubectl_dump_keeps_its_addresses_and_uses_its_slices() {
+    let (cluster, diagnostics) =
+        build_text(include_str!("../../tests/data/ok/03_kubectl_get_list.yaml"));
+    assert_eq!(messages(&diagnostics, Severity::Error), Vec::<String>::new());
+    let kiada = cluster.service("default", "kiada").unwrap();
+    assert_eq!(kiada.cluster_ip_text, "10.96.226.212");
+    assert_eq!(endpoints_of(&cluster, "kiada", 0), ["10.244.1.90:8080 kind-worker2 RS-"]);
+    assert_eq!(endpoints_of(&cluster, "kubernetes", 0), ["172.18.0.3:6443 - RS-"]);
+    // Nothing was filled: a dump states everything.
+    let filled: Vec<String> = messages(&diagnostics, Severity::Notice)
+        .into_iter()
+        .filter(|m| m.starts_with("filled in"))
+        .collect();
+    assert_eq!(filled, Vec::<String>::new());
+}
