@@ -132,25 +132,13 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
                     if is_first && (error.is_syntax() || error.is_eof()) {
                         return false;
                     }
-                    let offset = split::byte_offset_of(rest, error.line(), error.column());
+                    let offset = start + split::byte_offset_of(rest, error.line(), error.column());
                     let span = if error.is_data() {
-                        let token_start = split::json_token_start(text, start + offset);
-                        error_cursor.advance_to(text, token_start);
-                        let line_text =
-                            text.get(token_start..).and_then(|t| t.lines().next()).unwrap_or("");
-                        let column = error_cursor.column.saturating_add(1);
-                        Span {
-                            line: error_cursor.line,
-                            column,
-                            len: split::token_len(line_text, 1),
-                        }
+                        json_value_span(text, &mut error_cursor, offset)
                     } else {
-                        error_cursor.advance_to(text, start + offset);
-                        Span {
-                            line: error_cursor.line,
-                            column: error_cursor.column.saturating_add(1),
-                            len: 1,
-                        }
+                        error_cursor.advance_to(text, offset);
+                        let column = error_cursor.column.saturating_add(1);
+                        Span { line: error_cursor.line, column, len: 1 }
                     };
                     parsed.diagnostics.push(error_diagnostic(&error.to_string(), Some(span)));
                     if !error.is_data() {
@@ -165,20 +153,40 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
                     cursor.advance_to(text, begin);
                     let chunk_idx = parsed.chunks.len();
                     parsed.chunks.push(Chunk::new(begin, value_end, cursor.line, cursor.column));
-                    let path = parsed.chunks.get(chunk_idx).and_then(|chunk| {
-                        chunk.index(&parsed.text)?.path_at(span.line, span.column)
-                    });
-                    if let (Some(path), Some(diagnostic)) = (path, parsed.diagnostics.last_mut()) {
-                        if !path.is_empty() {
-                            diagnostic.field = Some(FieldPath { segments: path }.to_string());
-                        }
+                    if let Some(mut diagnostic) = parsed.diagnostics.pop() {
+                        parsed.name_field(chunk_idx, &mut diagnostic);
+                        parsed.diagnostics.push(diagnostic);
                     }
-                    recover_list_items(value, chunk_idx, parsed);
+                    let chunk_text = text.get(begin..value_end).unwrap_or("");
+                    let chunk_cursor = cursor.clone();
+                    let reread = |item_idx: usize| {
+                        let seed = TopSeed { forced_kind: None, skip_items_before: item_idx };
+                        let mut deserializer = serde_json::Deserializer::from_str(chunk_text);
+                        let error = seed.deserialize(&mut deserializer).err()?;
+                        let offset =
+                            begin + split::byte_offset_of(chunk_text, error.line(), error.column());
+                        let span = json_value_span(text, &mut chunk_cursor.clone(), offset);
+                        Some(error_diagnostic(&error.to_string(), Some(span)))
+                    };
+                    recover_list_items(value, chunk_idx, parsed, &reread);
                     start = value_end;
                     break;
                 }
             }
         }
+    }
+}
+
+/// The span of the JSON value whose last character is at byte `offset` (where serde_json
+/// reports a wrong type), from its first character; `cursor` is at or before it.
+fn json_value_span(text: &str, cursor: &mut Cursor, offset: usize) -> Span {
+    let token_start = split::json_token_start(text, offset);
+    cursor.advance_to(text, token_start);
+    let line_text = text.get(token_start..).and_then(|t| t.lines().next()).unwrap_or("");
+    Span {
+        line: cursor.line,
+        column: cursor.column.saturating_add(1),
+        len: split::token_len(line_text, 1),
     }
 }
 
@@ -218,8 +226,8 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
         }
         return;
     }
-    let result =
-        TopSeed { forced_kind: None }.deserialize(serde_yaml::Deserializer::from_str(chunk_text));
+    let result = TopSeed { forced_kind: None, skip_items_before: 0 }
+        .deserialize(serde_yaml::Deserializer::from_str(chunk_text));
     match result {
         Ok(read) => {
             let item_spans = match &read {
@@ -233,7 +241,14 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
             let span = yaml_error_span(&error, chunk_text, chunk_line);
             parsed.diagnostics.push(error_diagnostic(&error.to_string(), span));
             if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(chunk_text) {
-                recover_list_items(value, chunk_idx, parsed);
+                let reread = |item_idx: usize| {
+                    let seed = TopSeed { forced_kind: None, skip_items_before: item_idx };
+                    let error =
+                        seed.deserialize(serde_yaml::Deserializer::from_str(chunk_text)).err()?;
+                    let span = yaml_error_span(&error, chunk_text, chunk_line);
+                    Some(error_diagnostic(&error.to_string(), span))
+                };
+                recover_list_items(value, chunk_idx, parsed, &reread);
             }
         }
     }
@@ -252,7 +267,11 @@ fn read_with_merge_keys(chunk_text: &str) -> Option<Result<Read, serde_yaml::Err
         return None;
     }
     let mut value = serde_yaml::from_str::<serde_yaml::Value>(chunk_text).ok()?;
-    Some(value.apply_merge().and_then(|()| TopSeed { forced_kind: None }.deserialize(value)))
+    Some(
+        value
+            .apply_merge()
+            .and_then(|()| TopSeed { forced_kind: None, skip_items_before: 0 }.deserialize(value)),
+    )
 }
 
 /// An error in a field written before `kind` carries the position of `kind`; reading again
@@ -263,17 +282,25 @@ fn reread_with_kind(chunk_text: &str, error: serde_yaml::Error) -> serde_yaml::E
     }
     let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(chunk_text) else { return error };
     let Some(kind) = value.get("kind").and_then(serde_yaml::Value::as_str) else { return error };
-    let seed = TopSeed { forced_kind: Some(kind) };
+    let seed = TopSeed { forced_kind: Some(kind), skip_items_before: 0 };
     match seed.deserialize(serde_yaml::Deserializer::from_str(chunk_text)) {
         Err(precise) => precise,
         Ok(_) => error,
     }
 }
 
+/// How many failing List items after the first get their exact position.
+const MAX_REREADS: usize = 20;
+
 /// After a type error inside a List, keeps the items that are fine: the List is read again as
 /// a plain value and each item on its own. The first failing item is the one already
 /// reported; the others get their own error.
-fn recover_list_items(value: serde_yaml::Value, chunk_idx: usize, parsed: &mut Parsed) {
+fn recover_list_items(
+    value: serde_yaml::Value,
+    chunk_idx: usize,
+    parsed: &mut Parsed,
+    reread: &dyn Fn(usize) -> Option<Diagnostic>,
+) {
     let (items, prefix) = match &value {
         serde_yaml::Value::Sequence(items) => (items, Vec::new()),
         serde_yaml::Value::Mapping(_) => {
@@ -291,6 +318,7 @@ fn recover_list_items(value: serde_yaml::Value, chunk_idx: usize, parsed: &mut P
         _ => return,
     };
     let mut is_first_failure = true;
+    let mut n_rereads = 0;
     for (item_idx, item) in items.iter().enumerate() {
         let mut path = prefix.clone();
         path.push(PathSegment::Index(item_idx));
@@ -301,8 +329,18 @@ fn recover_list_items(value: serde_yaml::Value, chunk_idx: usize, parsed: &mut P
                 parsed.add_item(read, chunk_idx, path, span);
             }
             Err(error) if !is_first_failure => {
-                let mut diagnostic = error_diagnostic(&error.to_string(), span);
-                diagnostic.field = Some(FieldPath { segments: path }.to_string());
+                // Reading the text again from this item on gives the error's exact position;
+                // each reread costs a pass over the List, so only the first few get one.
+                n_rereads += 1;
+                let precise = if n_rereads <= MAX_REREADS { reread(item_idx) } else { None };
+                let mut diagnostic = precise.unwrap_or_else(|| {
+                    let mut diagnostic = error_diagnostic(&error.to_string(), span);
+                    diagnostic.field = Some(FieldPath { segments: path }.to_string());
+                    diagnostic
+                });
+                if diagnostic.field.is_none() {
+                    parsed.name_field(chunk_idx, &mut diagnostic);
+                }
                 parsed.diagnostics.push(diagnostic);
             }
             Err(_) => is_first_failure = false,
@@ -311,6 +349,19 @@ fn recover_list_items(value: serde_yaml::Value, chunk_idx: usize, parsed: &mut P
 }
 
 impl Parsed {
+    /// Sets the field path of an error that has a position but no path (serde_json's), from
+    /// the value found at that position.
+    fn name_field(&self, chunk_idx: usize, diagnostic: &mut Diagnostic) {
+        let Some(span) = diagnostic.span else { return };
+        let Some(index) = self.chunks.get(chunk_idx).and_then(|chunk| chunk.index(&self.text))
+        else {
+            return;
+        };
+        if let Some(path) = index.path_at(span.line, span.column).filter(|path| !path.is_empty()) {
+            diagnostic.field = Some(FieldPath { segments: path }.to_string());
+        }
+    }
+
     /// Where each item of a JSON List starts: found by a scan of brackets, else by the locator.
     fn json_item_spans(&self, chunk_idx: usize, cursor: &Cursor, n_items: usize) -> Vec<Span> {
         let Some(chunk) = self.chunks.get(chunk_idx) else { return Vec::new() };

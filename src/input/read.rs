@@ -40,12 +40,19 @@ pub(crate) const BUFFERED_MARK: &str = "\u{1}buffered\u{1}";
 pub(crate) struct TopSeed<'a> {
     /// The kind to assume from the first key on, when a first read found it late.
     pub forced_kind: Option<&'a str>,
+    /// List items before this index are skipped unread: to find the position of an error in
+    /// a later item once an earlier one has failed.
+    pub skip_items_before: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
     type Value = Read;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Read, D::Error> {
-        deserializer.deserialize_any(ObjectVisitor { is_top: true, forced_kind: self.forced_kind })
+        deserializer.deserialize_any(ObjectVisitor {
+            is_top: true,
+            forced_kind: self.forced_kind,
+            skip_items_before: self.skip_items_before,
+        })
     }
 }
 
@@ -54,7 +61,7 @@ pub(crate) struct TopRead(pub Read);
 
 impl<'de> Deserialize<'de> for TopRead {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        TopSeed { forced_kind: None }.deserialize(deserializer).map(TopRead)
+        TopSeed { forced_kind: None, skip_items_before: 0 }.deserialize(deserializer).map(TopRead)
     }
 }
 
@@ -63,21 +70,29 @@ struct ItemSeed;
 impl<'de> DeserializeSeed<'de> for ItemSeed {
     type Value = Read;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Read, D::Error> {
-        deserializer.deserialize_any(ObjectVisitor { is_top: false, forced_kind: None })
+        deserializer.deserialize_any(ObjectVisitor {
+            is_top: false,
+            forced_kind: None,
+            skip_items_before: 0,
+        })
     }
 }
 
 /// Reads `items` of a List: a sequence of objects (`null` is an empty list).
-struct ItemsSeed;
+struct ItemsSeed {
+    skip_before: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for ItemsSeed {
     type Value = Vec<Read>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<Read>, D::Error> {
-        deserializer.deserialize_any(ItemsVisitor)
+        deserializer.deserialize_any(ItemsVisitor { skip_before: self.skip_before })
     }
 }
 
-struct ItemsVisitor;
+struct ItemsVisitor {
+    skip_before: usize,
+}
 
 impl<'de> Visitor<'de> for ItemsVisitor {
     type Value = Vec<Read>;
@@ -85,7 +100,7 @@ impl<'de> Visitor<'de> for ItemsVisitor {
         f.write_str("a list of API objects")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<Read>, A::Error> {
-        read_items(seq)
+        read_items(seq, self.skip_before)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Vec<Read>, E> {
         Ok(Vec::new())
@@ -95,8 +110,17 @@ impl<'de> Visitor<'de> for ItemsVisitor {
     }
 }
 
-fn read_items<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<Read>, A::Error> {
+fn read_items<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+    skip_before: usize,
+) -> Result<Vec<Read>, A::Error> {
     let mut items = Vec::new();
+    while items.len() < skip_before {
+        if seq.next_element::<IgnoredAny>()?.is_none() {
+            return Ok(items);
+        }
+        items.push(Read::Empty);
+    }
     while let Some(item) = seq.next_element_seed(ItemSeed)? {
         items.push(item);
     }
@@ -207,6 +231,7 @@ fn apply<'de, S: Source<'de>>(body: &mut Body, key: &str, source: S) -> Result<(
 struct ObjectVisitor<'a> {
     is_top: bool,
     forced_kind: Option<&'a str>,
+    skip_items_before: usize,
 }
 
 impl<'de> Visitor<'de> for ObjectVisitor<'_> {
@@ -226,7 +251,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Read, A::Error> {
         if self.is_top {
-            read_items(seq).map(Read::List)
+            read_items(seq, self.skip_items_before).map(Read::List)
         } else {
             Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
         }
@@ -265,7 +290,9 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
                 "items"
                     if self.is_top && kind.as_deref().is_none_or(|kind| kind.ends_with("List")) =>
                 {
-                    items = Some(map.next_value_seed(ItemsSeed)?);
+                    items = Some(
+                        map.next_value_seed(ItemsSeed { skip_before: self.skip_items_before })?,
+                    );
                 }
                 _ => match &mut body {
                     Body::Pending(fields) => {

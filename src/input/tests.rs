@@ -223,7 +223,7 @@ kind: List
         "Service a 3:3
 Pod p 9:3
 error 8:13+3 [items[1].spec.ports[0].port]: invalid type: string \"abc\", expected an integer
-error 11:3+4 [items[3]]: invalid type: sequence, expected a string
+error 12:16+1 [items[3].spec.type]: invalid type: sequence, expected a string
 "
     );
 }
@@ -501,4 +501,35 @@ spec:
         ]
     );
     assert_eq!(located(&parsed, 0, "spec.ports[1].port"), "10:11+4");
+}
+
+#[test]
+fn every_bad_list_item_gets_its_own_position() {
+    let yaml = "kind: List
+items:
+- kind: Service
+  spec:
+    ports:
+    - port: abc
+- kind: Pod
+  metadata: {name: ok}
+- kind: Pod
+  spec:
+    nodeName: [n1]
+";
+    assert_eq!(
+        summary(yaml),
+        "Pod ok 7:3
+error 6:13+3 [items[0].spec.ports[0].port]: invalid type: string \"abc\", expected an integer
+error 11:15+1 [items[2].spec.nodeName]: invalid type: sequence, expected a string
+"
+    );
+    let json = "{\"kind\": \"List\", \"items\": [\n {\"kind\": \"Pod\", \"spec\": {\"nodeName\": 1}},\n {\"kind\": \"Pod\"},\n {\"kind\": \"Node\", \"spec\": {\"podCIDR\": true}}]}\n";
+    assert_eq!(
+        summary(json),
+        "Pod - 3:2
+error 2:39+1 [items[0].spec.nodeName]: invalid type: integer `1`, expected a string
+error 4:39+4 [items[2].spec.podCIDR]: invalid type: boolean `true`, expected a string
+"
+    );
 }
