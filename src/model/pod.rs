@@ -37,6 +37,20 @@ fn has_no_status(status: &raw::PodStatus) -> bool {
         && status.container_statuses.is_empty()
 }
 
+fn running_status(container: &raw::Container) -> raw::ContainerStatus {
+    raw::ContainerStatus {
+        name: container.name.clone(),
+        ready: Some(true),
+        restart_count: Some(0),
+        started: Some(true),
+        state: Some(raw::ContainerState {
+            running: Some(raw::ContainerStateDetail::default()),
+            ..raw::ContainerState::default()
+        }),
+        ..raw::ContainerStatus::default()
+    }
+}
+
 /// Builds the valid pods. Filled IPs avoid every reported one and are chosen in
 /// (namespace, name) order, so the result does not depend on document order.
 pub(crate) fn build_pods(
@@ -136,20 +150,15 @@ pub(crate) fn build_pods(
                             reason: None,
                         })
                         .collect();
-                    status.container_statuses = raw_pod
+                    // What the kubelet reports for a running pod: every container, and
+                    // every restartable init container (sidecar), started and ready.
+                    status.container_statuses = raw_pod.spec.containers.iter().map(running_status).collect();
+                    status.init_container_statuses = raw_pod
                         .spec
-                        .containers
+                        .init_containers
                         .iter()
-                        .map(|container| raw::ContainerStatus {
-                            name: container.name.clone(),
-                            ready: Some(true),
-                            restart_count: Some(0),
-                            state: Some(raw::ContainerState {
-                                running: Some(raw::ContainerStateDetail::default()),
-                                ..raw::ContainerState::default()
-                            }),
-                            ..raw::ContainerStatus::default()
-                        })
+                        .filter(|container| container.restart_policy.as_deref() == Some("Always"))
+                        .map(running_status)
                         .collect();
                     report.notice(
                         Some(doc),
