@@ -82,22 +82,43 @@ pub fn parse(text: &str) -> Parsed {
     // Editors hide a byte order mark, so columns are counted without it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed { text: Arc::from(text), ..Parsed::default() };
-    if split::looks_like_json(text) && read_json(text, &mut parsed) {
-        return parsed;
+    if split::looks_like_json(text) {
+        match read_json(text, &mut parsed) {
+            Json::NotJson => {}
+            Json::Read => return parsed,
+            Json::StoppedAtSyntaxError => {
+                // JSON followed by YAML (`{"kind": "Pod"}`, then `---`) is valid YAML.
+                let as_yaml = parse_yaml(text, parsed.text.clone());
+                let is_clean = as_yaml.diagnostics.iter().all(|d| d.severity != Severity::Error);
+                return if is_clean { as_yaml } else { parsed };
+            }
+        }
     }
-    parsed.documents.clear();
-    parsed.diagnostics.clear();
-    parsed.chunks.clear();
+    parse_yaml(text, parsed.text)
+}
+
+fn parse_yaml(text: &str, shared_text: Arc<str>) -> Parsed {
+    let mut parsed = Parsed { text: shared_text, ..Parsed::default() };
     for chunk in split::yaml_chunks(text) {
         read_yaml_chunk(text, chunk, &mut parsed);
     }
     parsed
 }
 
-/// Reads `text` as a stream of JSON values. Returns false, having kept nothing, when the very
-/// first value is not valid JSON, so that flow-style YAML (`{kind: Service}`) gets its turn.
+/// How reading the text as JSON went.
+enum Json {
+    /// The first value is not JSON: nothing was kept.
+    NotJson,
+    /// Every value was read (some perhaps with a type error, reported).
+    Read,
+    /// Values were read, then a syntax error stopped the stream.
+    StoppedAtSyntaxError,
+}
+
+/// Reads `text` as a stream of JSON values. Keeps nothing when the very first value is not
+/// valid JSON, so that flow-style YAML (`{kind: Service}`) gets its turn.
 /// A value with a wrong-typed field costs only that value (or, in a List, only that item).
-fn read_json(text: &str, parsed: &mut Parsed) -> bool {
+fn read_json(text: &str, parsed: &mut Parsed) -> Json {
     let mut start = 0;
     let mut cursor = Cursor::default();
     let mut error_cursor = Cursor::default();
@@ -111,7 +132,7 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
             let begin =
                 value_start + split::leading_whitespace(text.get(value_start..end).unwrap_or(""));
             match next {
-                None => return true,
+                None => return Json::Read,
                 Some(Ok(TopRead(read))) => {
                     cursor.advance_to(text, begin);
                     let chunk_idx = parsed.chunks.len();
@@ -130,7 +151,7 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
                 Some(Err(error)) => {
                     let is_first = parsed.chunks.is_empty() && parsed.diagnostics.is_empty();
                     if is_first && (error.is_syntax() || error.is_eof()) {
-                        return false;
+                        return Json::NotJson;
                     }
                     let offset = start + split::byte_offset_of(rest, error.line(), error.column());
                     let span = if error.is_data() {
@@ -142,13 +163,13 @@ fn read_json(text: &str, parsed: &mut Parsed) -> bool {
                     };
                     parsed.diagnostics.push(error_diagnostic(&error.to_string(), Some(span)));
                     if !error.is_data() {
-                        return true;
+                        return Json::StoppedAtSyntaxError;
                     }
                     // Find where the bad value ends, keep its good List items, read on after it.
                     let from_value = text.get(begin..).unwrap_or("");
                     let mut values = serde_json::Deserializer::from_str(from_value)
                         .into_iter::<serde_yaml::Value>();
-                    let Some(Ok(value)) = values.next() else { return true };
+                    let Some(Ok(value)) = values.next() else { return Json::Read };
                     let value_end = begin + values.byte_offset();
                     cursor.advance_to(text, begin);
                     let chunk_idx = parsed.chunks.len();

@@ -533,3 +533,9 @@ error 4:39+4 [items[2].spec.podCIDR]: invalid type: boolean `true`, expected a s
 "
     );
 }
+
+#[test]
+fn json_followed_by_yaml_documents_is_read_as_yaml() {
+    let text = "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}}\n---\nkind: Node\nmetadata:\n  name: n\n";
+    assert_eq!(summary(text), "Pod a 1:1\nNode n 3:1\n");
+}
