@@ -84,7 +84,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed { text: Arc::from(text), ..Parsed::default() };
     if split::looks_like_json(text) {
         match read_json(text, &mut parsed) {
-            Json::NotJson => {}
+            Json::Rejected => {}
             Json::Read => return parsed,
             Json::StoppedAtSyntaxError => {
                 // JSON followed by YAML (`{"kind": "Pod"}`, then `---`) is valid YAML.
@@ -108,7 +108,7 @@ fn parse_yaml(text: &str, shared_text: Arc<str>) -> Parsed {
 /// How reading the text as JSON went.
 enum Json {
     /// The first value is not JSON: nothing was kept.
-    NotJson,
+    Rejected,
     /// Every value was read (some perhaps with a type error, reported).
     Read,
     /// Values were read, then a syntax error stopped the stream.
@@ -151,7 +151,7 @@ fn read_json(text: &str, parsed: &mut Parsed) -> Json {
                 Some(Err(error)) => {
                     let is_first = parsed.chunks.is_empty() && parsed.diagnostics.is_empty();
                     if is_first && (error.is_syntax() || error.is_eof()) {
-                        return Json::NotJson;
+                        return Json::Rejected;
                     }
                     let offset = start + split::byte_offset_of(rest, error.line(), error.column());
                     let span = if error.is_data() {
