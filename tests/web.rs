@@ -14,9 +14,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn mount() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let _ = web_sys::window().unwrap().local_storage().unwrap().unwrap().clear();
+    // Earlier tests' apps wrote their scenarios into the address: start from a clean one.
+    let history = web_sys::window().unwrap().history().unwrap();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?")).unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps { initial: None, debounce_ms: 0 };
+    let props = AppProps { initial: None, debounce_ms: 0, mode: None, fragment: None };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     root
@@ -204,4 +207,171 @@ async fn switching_to_a_node_port_shows_the_node_port_on_the_nodes() {
     let scene = root.query_selector(".diagram .scene").unwrap().unwrap().inner_html();
     assert!(scene.contains(":30080"), "node port 30080 not shown");
     assert!(scene.contains("entry node-port 172.18.0.4:30080"), "entry not on kind-worker");
+}
+
+/// Mounts the app as a link with `fragment` (and `mode`) would open it.
+async fn mount_link(fragment: &str, mode: svcroute::app::url::PageMode) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        initial: None,
+        debounce_ms: 0,
+        mode: Some(mode),
+        fragment: Some(fragment.to_string()),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_link_restores_every_preset_exactly() {
+    for preset in PRESETS {
+        let mut scenario = preset.scenario();
+        scenario.seed = 42;
+        let fragment = svcroute::permalink::to_fragment(&scenario);
+        let root = mount_link(&fragment, Default::default()).await;
+        let area = control(&root, "Manifests").dyn_into::<HtmlTextAreaElement>().unwrap();
+        assert_eq!(area.value(), preset.text, "{}: manifests differ", preset.file);
+        let expected = svcroute::scenario::evaluate(&scenario);
+        let view = expected.view.as_ref().unwrap();
+        let heading = root
+            .query_selector(".diagram .scene text.muted")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert!(
+            heading.contains(&view.explanation.entry.address.to_string()),
+            "{}: {heading}",
+            preset.file
+        );
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn controls_survive_the_round_trip_through_the_link() {
+    let mut scenario = Preset::by_file("fig-11.11-local.yaml").unwrap().scenario();
+    scenario.entry = Some(svcroute::route::EntryKind::NodePort);
+    scenario.node = Some("node-b".to_string());
+    scenario.external_traffic_policy = Some(svcroute::model::TrafficPolicy::Cluster);
+    let root = mount_link(&svcroute::permalink::to_fragment(&scenario), Default::default()).await;
+    let value =
+        |label: &str| control(&root, label).dyn_into::<HtmlSelectElement>().unwrap().value();
+    assert_eq!(value("Entry point"), "node-port");
+    assert_eq!(value("Node"), "node-b");
+    assert_eq!(value("External traffic policy"), "Cluster");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn damaged_links_say_so_and_show_the_default_scenario() {
+    let good = svcroute::permalink::to_fragment(&svcroute::presets::default_scenario());
+    let huge = {
+        // A valid header with a body that inflates to far more than any scenario.
+        let mut scenario = svcroute::presets::default_scenario();
+        scenario.manifests = "a".repeat(100 * 1024 * 1024);
+        svcroute::permalink::to_fragment(&scenario)
+    };
+    let damaged = [
+        good[..good.len() / 2].to_string(),
+        format!("{good}!!**"),
+        "v1.%%%not-base64%%%".to_string(),
+        huge,
+        "hello".to_string(),
+    ];
+    for fragment in damaged {
+        let root = mount_link(&fragment, Default::default()).await;
+        let banner = root
+            .query_selector(".banner")
+            .unwrap()
+            .map(|b| b.text_content().unwrap_or_default())
+            .unwrap_or_default();
+        assert!(
+            banner.to_lowercase().contains("link"),
+            "no message for a damaged link: {banner:?}"
+        );
+        assert!(
+            diagram_ids(&root).iter().any(|id| id == "pod/kiada-001"),
+            "default scenario not shown"
+        );
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn embed_mode_shows_the_diagram_and_shares_but_no_editor() {
+    let fragment = svcroute::permalink::to_fragment(&svcroute::presets::default_scenario());
+    let mode = svcroute::app::url::PageMode {
+        embed: true,
+        autoplay: Some(true),
+        compare: true,
+        hide_controls: false,
+    };
+    let root = mount_link(&fragment, mode).await;
+    assert!(root.query_selector("textarea").unwrap().is_none(), "embed mode shows the editor");
+    assert!(root.query_selector(".controls").unwrap().is_none(), "embed mode shows the controls");
+    assert_eq!(
+        root.query_selector_all(".diagram .scene svg").unwrap().length(),
+        2,
+        "compare shows two diagrams"
+    );
+    assert!(root.query_selector(".playback").unwrap().is_some());
+    assert!(root.query_selector(".shares table").unwrap().is_some());
+    root.remove();
+    let hidden = svcroute::app::url::PageMode {
+        embed: true,
+        autoplay: None,
+        compare: false,
+        hide_controls: true,
+    };
+    let root = mount_link(&fragment, hidden).await;
+    assert!(
+        root.query_selector(".playback").unwrap().is_none(),
+        "controls=none still shows controls"
+    );
+    root.remove();
+}
+
+/// The paths of the packets stepped through, one new connection per two steps.
+async fn stepped_paths(fragment: &str) -> Vec<String> {
+    let paused = svcroute::app::url::PageMode { autoplay: Some(false), ..Default::default() };
+    let root = mount_link(fragment, paused).await;
+    let step = || {
+        let buttons = root.query_selector_all(".playback button").unwrap();
+        (0..buttons.length())
+            .map(|i| buttons.item(i).unwrap().dyn_into::<web_sys::HtmlElement>().unwrap())
+            .find(|b| b.text_content().unwrap_or_default() == "Send one connection")
+            .unwrap()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        step().click();
+        settle().await;
+        let packets = root.query_selector_all(".packets .packet").unwrap();
+        let last = packets.item(packets.length().saturating_sub(1));
+        seen.push(
+            last.and_then(|p| p.dyn_into::<Element>().ok())
+                .and_then(|p| p.get_attribute("data-path"))
+                .unwrap_or_default(),
+        );
+    }
+    root.remove();
+    seen
+}
+
+#[wasm_bindgen_test]
+async fn the_same_seed_sends_the_same_connections() {
+    let mut scenario = Preset::by_file("fig-11.11-cluster.yaml").unwrap().scenario();
+    scenario.seed = 7;
+    let fragment = svcroute::permalink::to_fragment(&scenario);
+    let first = stepped_paths(&fragment).await;
+    let second = stepped_paths(&fragment).await;
+    assert_eq!(first, second);
+    assert!(
+        first.iter().collect::<std::collections::BTreeSet<_>>().len() > 1,
+        "all connections took one path: {first:?}"
+    );
 }

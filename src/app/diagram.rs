@@ -174,8 +174,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     };
     let anim = animation.borrow();
     let scene = &props.scene;
-    let show_labels = anim.flights.len() <= 3;
-    let packets = anim.flights.iter().filter_map(|flight| {
+    // Only the newest packet carries its addresses, so labels never pile up.
+    let newest = anim.flights.len().checked_sub(1);
+    let packets = anim.flights.iter().enumerate().filter_map(|(flight_idx, flight)| {
+        let show_label = Some(flight_idx) == newest;
         let wire = scene.wires.iter().find(|w| w.path_idx == flight.path_idx)?;
         let path = props.explanation.paths.get(flight.path_idx)?;
         let at = packet_at(wire, &path.hops, flight.progress)?;
@@ -184,7 +186,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         Some(html! {
             <g class={class} data-path={flight.path_idx.to_string()}>
                 <circle cx={format!("{:.1}", at.at.x)} cy={format!("{:.1}", at.at.y)} r="6"><title>{ label.clone() }</title></circle>
-                if show_labels {
+                if show_label {
                     <text x={format!("{:.1}", at.at.x + 9.0)} y={format!("{:.1}", at.at.y - 9.0)}>{ label }</text>
                 }
             </g>

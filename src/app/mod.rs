@@ -10,6 +10,7 @@ pub mod hops;
 pub mod kubectl_tab;
 pub mod shares;
 pub mod state;
+pub mod url;
 
 use controls::Controls;
 use diagram::{scene_svg, Diagram};
@@ -33,6 +34,12 @@ pub struct AppProps {
     /// How long typing must pause before the page re-explains (tests use 0: one tick).
     #[prop_or(DEBOUNCE_MS)]
     pub debounce_ms: u32,
+    /// The page mode; `None` reads it from the address (`?embed` …).
+    #[prop_or_default]
+    pub mode: Option<url::PageMode>,
+    /// A fragment to start from instead of the address's (tests).
+    #[prop_or_default]
+    pub fragment: Option<String>,
 }
 
 fn now_seconds() -> i64 {
@@ -41,17 +48,46 @@ fn now_seconds() -> i64 {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    let mode = props.mode.unwrap_or_else(url::current_mode);
     let initial = props.initial.clone();
+    let fragment = props.fragment.clone();
     let state = use_reducer(move || {
-        let scenario = initial.unwrap_or_else(|| {
-            let mut scenario = crate::presets::default_scenario();
-            if let Some(saved) = hooks::load_saved_manifests().filter(|s| !s.trim().is_empty()) {
-                scenario.manifests = saved;
+        // A scenario given by the embedding code wins, then the link's fragment, then what
+        // the last visit typed, then the book's Listing 11.4.
+        let from_link = match fragment {
+            Some(fragment) => {
+                Some(crate::permalink::from_fragment(&fragment).map_err(|err| err.to_string()))
             }
-            scenario
-        });
-        State::new(scenario)
+            None => url::scenario_from_address(),
+        };
+        let mut banner = None;
+        let mut scenario = match (initial, from_link) {
+            (Some(scenario), _) => scenario,
+            (None, Some(Ok(scenario))) => scenario,
+            (None, from_link) => {
+                if let Some(Err(message)) = from_link {
+                    banner = Some(message);
+                }
+                let mut scenario = crate::presets::default_scenario();
+                if let Some(saved) = hooks::load_saved_manifests().filter(|s| !s.trim().is_empty())
+                {
+                    if banner.is_none() {
+                        scenario.manifests = saved;
+                    }
+                }
+                scenario
+            }
+        };
+        if mode.compare {
+            scenario.compare = true;
+        }
+        let mut state = State::new(scenario);
+        state.banner = banner;
+        state.playing = !hooks::prefers_reduced_motion() && mode.autoplay.unwrap_or(!mode.embed);
+        state
     });
+    // The address always holds the scenario shown, so "copy the URL" is a permalink too.
+    use_effect_with(state.scenario.clone(), url::write_fragment);
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -112,6 +148,49 @@ pub fn App(props: &AppProps) -> Html {
     });
     let playing = state.playing;
     let tab = state.tab;
+    let playback = html! {
+        <div class="playback" role="group" aria-label="Animation">
+            <button type="button" onclick={dispatch.reform(move |_| Action::SetPlaying(!playing))}>
+                { if playing { "Pause" } else { "Play" } }</button>
+            <button type="button" onclick={dispatch.reform(|_| Action::SendOne)}>{ "Send one connection" }</button>
+            <button type="button" onclick={dispatch.reform(|_| Action::Step)}>{ "Step one hop" }</button>
+            <button type="button" onclick={dispatch.reform(|_| Action::ResetAnimation)}>{ "Reset" }</button>
+            <label>{ "Speed" }
+                <input type="range" min="0.25" max="8" step="0.25" value={state.scenario.speed.to_string()} onchange={on_speed} />
+            </label>
+        </div>
+    };
+    let link_banner = state
+        .banner
+        .clone()
+        .map(|message| html! { <div class="banner" role="alert">{ message }</div> });
+    if mode.embed {
+        return html! {
+            <div class="app embed">
+                { for link_banner }
+                if !mode.hide_controls { { playback } }
+                <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
+            </div>
+        };
+    }
+    let on_copy_link = {
+        let scenario = state.scenario.clone();
+        Callback::from(move |_: MouseEvent| url::copy(&url::permalink(&scenario)))
+    };
+    let on_copy_embed = {
+        let scenario = state.scenario.clone();
+        Callback::from(move |_: MouseEvent| url::copy(&url::embed_code(&scenario)))
+    };
+    let on_download = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(svg) = crate::export::render(&shown, crate::svg::Theme::Auto) {
+                let name =
+                    shown.view.as_ref().map(|v| v.explanation.service.clone()).unwrap_or_default();
+                url::download_svg(&format!("svcroute-{name}.svg"), &svg);
+            }
+        })
+    };
     html! {
         <div class="app">
             <header class="top">
@@ -124,6 +203,12 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="work">
                     <Controls scenario={state.scenario.clone()} evaluation={shown.clone()}
                         explanation={explanation.clone()} dispatch={dispatch.clone()} />
+                    <div class="share-bar" role="group" aria-label="Share">
+                        <button type="button" onclick={on_copy_link}>{ "Copy link" }</button>
+                        <button type="button" onclick={on_copy_embed}>{ "Copy embed code" }</button>
+                        <button type="button" onclick={on_download}>{ "Download SVG" }</button>
+                    </div>
+                    { for link_banner }
                     if let Some(message) = error_banner {
                         <div class="banner" role="alert">{ message }
                             if dimmed { <span>{ " The last good picture is shown, dimmed." }</span> }
@@ -136,16 +221,7 @@ pub fn App(props: &AppProps) -> Html {
                             onclick={dispatch.reform(|_| Action::SetTab(Tab::Kubectl))}>{ "kubectl views" }</button>
                     </div>
                     if tab == Tab::Diagram {
-                        <div class="playback" role="group" aria-label="Animation">
-                            <button type="button" onclick={dispatch.reform(move |_| Action::SetPlaying(!playing))}>
-                                { if playing { "Pause" } else { "Play" } }</button>
-                            <button type="button" onclick={dispatch.reform(|_| Action::SendOne)}>{ "Send one connection" }</button>
-                            <button type="button" onclick={dispatch.reform(|_| Action::Step)}>{ "Step one hop" }</button>
-                            <button type="button" onclick={dispatch.reform(|_| Action::ResetAnimation)}>{ "Reset" }</button>
-                            <label>{ "Speed" }
-                                <input type="range" min="0.25" max="8" step="0.25" value={state.scenario.speed.to_string()} onchange={on_speed} />
-                            </label>
-                        </div>
+                        { playback.clone() }
                         <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
                         if let (Some(idx), Some(explanation)) = (state.selected_path, explanation.clone()) {
                             <Hops explanation={explanation} path={idx} onclose={dispatch.reform(|_| Action::SelectPath(None))} />
@@ -163,7 +239,7 @@ pub fn App(props: &AppProps) -> Html {
 pub fn mount(element: web_sys::Element) -> AppHandle<App> {
     yew::Renderer::<App>::with_root_and_props(
         element,
-        AppProps { initial: None, debounce_ms: DEBOUNCE_MS },
+        AppProps { initial: None, debounce_ms: DEBOUNCE_MS, mode: None, fragment: None },
     )
     .render()
 }

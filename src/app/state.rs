@@ -71,6 +71,8 @@ pub struct State {
     pub sends: u32,
     /// Bumped on every reset, so the animation restarts.
     pub generation: u32,
+    /// A message about the address (a damaged link), shown until the next change.
+    pub banner: Option<String>,
 }
 
 impl State {
@@ -92,6 +94,7 @@ impl State {
             playing: !super::hooks::prefers_reduced_motion(),
             steps: 0,
             sends: 0,
+            banner: None,
             generation: 0,
         };
         state.reevaluate();
