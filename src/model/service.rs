@@ -102,6 +102,16 @@ pub(crate) fn build_services(
             }
             continue;
         }
+        if original.spec.session_affinity_config.is_some()
+            && service.spec.session_affinity_config.is_none()
+        {
+            report.notice(
+                Some(doc),
+                &FieldPath::parse("spec.sessionAffinityConfig"),
+                "sessionAffinityConfig is dropped: sessionAffinity is None, so the API server clears it".to_string(),
+                "set `sessionAffinity: ClientIP` to use the timeout".to_string(),
+            );
+        }
         let namespace = namespace_of(&service.metadata);
         let name = service.metadata.name.clone().unwrap_or_default();
         accepted.push(Accepted { doc, service, namespace, name, claims });

@@ -640,3 +640,20 @@ fn a_kubectl_dump_keeps_its_addresses_and_uses_its_slices() {
         .collect();
     assert_eq!(filled, Vec::<String>::new());
 }
+
+#[test]
+fn session_affinity_config_without_client_ip_is_dropped_with_a_notice() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}\n  ports: [{port: 80}]\n---
+apiVersion: v1\nkind: Service\nmetadata: {name: sticky}\nspec:\n  sessionAffinity: ClientIP\n  ports: [{port: 80}]\n";
+    let (cluster, diagnostics) = build_text(text);
+    // The out-of-range timeout is never validated: the config is gone before validation.
+    assert_eq!(messages(&diagnostics, Severity::Error), Vec::<String>::new());
+    assert!(messages(&diagnostics, Severity::Notice)
+        .iter()
+        .any(|m| m.starts_with("sessionAffinityConfig is dropped")));
+    assert_eq!(cluster.service("default", "s").unwrap().session_affinity, SessionAffinity::None);
+    assert_eq!(
+        cluster.service("default", "sticky").unwrap().session_affinity,
+        SessionAffinity::ClientIp { timeout_seconds: 10800 }
+    );
+}
