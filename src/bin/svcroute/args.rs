@@ -1,5 +1,6 @@
-//! Command-line flags → what the user asked for: `explain` with a route query, `get` with a
-//! kind, or help/version. Usage errors are values; `main` prints them and exits 2.
+//! Command-line flags → what the user asked for: `explain`, `render` and `link` with a
+//! scenario (the same `Scenario` the page holds), `get` with a kind, `mdbook`, or
+//! help/version. Usage errors are values; `main` prints them and exits 2.
 
 use lexopt::prelude::*;
 use std::ffi::OsString;
@@ -7,10 +8,15 @@ use std::net::IpAddr;
 use svcroute::kubectl::Resource;
 use svcroute::model::TrafficPolicy;
 use svcroute::route::{EntryKind, PortSelector};
+use svcroute::scenario::{ClientChoice, Scenario};
+use svcroute::svg::Theme;
 
 pub const USAGE: &str = "\
 Usage: svcroute explain FILE... --service NAME [OPTIONS]
+       svcroute render FILE... --service NAME [OPTIONS] [--compare] [--theme auto|light|dark] [-o OUT.svg]
+       svcroute link FILE... --service NAME [OPTIONS] [--compare] [--speed N]
        svcroute get svc|nodes|pods|endpointslices FILE... [-o wide] [-n NAMESPACE]
+       svcroute mdbook [supports RENDERER]
        svcroute --help | --version
 
 Explains how Kubernetes routes a connection to a Service: which nodes and pods it reaches,
@@ -38,6 +44,20 @@ explain options:
   --connections N                   also simulate N new connections and print the counts
   --seed N                          the simulation's seed [default: 1]
 
+render options (the picture the page's \"Download SVG\" saves, byte for byte):
+  --compare                         both externalTrafficPolicy values side by side
+  --theme auto|light|dark           colours [default: auto, following the reader's system]
+  -o, --output FILE                 write the SVG to FILE [default: stdout]
+
+link options (prints the page's URL fragment for this scenario; docs/embedding.md):
+  --compare                         the page opens in compare mode
+  --speed N                         the animation's speed factor [default: 1]
+  --seed N                          the animation's seed [default: 1]
+
+mdbook: an mdBook preprocessor; add `[preprocessor.svcroute]` to book.toml and every
+```svcroute block of manifests (optionally starting with a `# query: FLAGS` line) becomes
+its rendered SVG.
+
 get options:
   -o wide                           add the wide columns
   -n, --namespace NS                [default: default]
@@ -47,6 +67,8 @@ common options:
   -q, --quiet                       do not print notices (what svcroute filled in or skipped)
   -h, --help                        print this help
   -V, --version                     print the version
+
+Explain's options also select what render and link show.
 
 Exit status: 0 success, 1 input errors or a query naming what does not exist, 2 usage errors.
 ";
@@ -66,7 +88,8 @@ pub enum ClientArg {
     Node(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The flags of `explain`, `render` and `link`: what to show, and how.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExplainArgs {
     pub files: Vec<String>,
     pub service: String,
@@ -82,6 +105,41 @@ pub struct ExplainArgs {
     pub seed: u64,
     pub connections: Option<u64>,
     pub quiet: bool,
+    /// `render`, `link`: show both externalTrafficPolicy values.
+    pub compare: bool,
+    /// `render`: the colours.
+    pub theme: Theme,
+    /// `render`: the file to write; `None`: stdout.
+    pub output: Option<String>,
+    /// `link`: the animation's speed factor.
+    pub speed: f64,
+}
+
+impl ExplainArgs {
+    /// The scenario these flags choose over `manifests`: the very value the page holds, so
+    /// a flag means the same here and there.
+    pub fn scenario(&self, manifests: String) -> Scenario {
+        Scenario {
+            manifests,
+            namespace: self.namespace.clone(),
+            service: Some(self.service.clone()),
+            port: self.port.clone(),
+            entry: self.entry,
+            node: self.node.clone(),
+            client: match &self.client {
+                ClientArg::External(None) => ClientChoice::External,
+                ClientArg::External(Some(ip)) => ClientChoice::ExternalIp(*ip),
+                ClientArg::Pod(name) => ClientChoice::Pod(name.clone()),
+                ClientArg::Node(name) => ClientChoice::Node(name.clone()),
+            },
+            external_traffic_policy: self.external_traffic_policy,
+            internal_traffic_policy: self.internal_traffic_policy,
+            has_load_balancer_support: self.has_load_balancer_support,
+            compare: self.compare,
+            seed: self.seed,
+            speed: self.speed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,10 +154,16 @@ pub struct GetArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Explain(ExplainArgs),
+    Render(ExplainArgs),
+    Link(ExplainArgs),
     Get(GetArgs),
+    /// `mdbook` (preprocess the book on stdin) or `mdbook supports RENDERER`.
+    Mdbook {
+        supports: Option<String>,
+    },
     Help,
     Version,
 }
@@ -130,6 +194,33 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, UsageError
     value.parse().map_err(|_| UsageError(format!("{flag} needs a number, not `{value}`")))
 }
 
+/// The commands that choose a scenario.
+const SELECTING: &[&str] = &["explain", "render", "link"];
+
+/// Which commands take each flag, for naming a flag given to the wrong one.
+fn commands_of(flag: &str) -> &'static [&'static str] {
+    match flag {
+        "--format" | "--connections" => &["explain"],
+        "--seed" => &["explain", "link"],
+        "--compare" => &["render", "link"],
+        "--theme" => &["render"],
+        "--speed" => &["link"],
+        "--now" => &["get"],
+        "-o" => &["get", "render"],
+        _ => SELECTING,
+    }
+}
+
+/// "`explain`", "`explain` or `link`", "`explain`, `render` or `link`".
+fn either(commands: &[&str]) -> String {
+    let quoted: Vec<String> = commands.iter().map(|command| format!("`{command}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
     let mut parser =
@@ -149,11 +240,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     let mut seed = 1;
     let mut connections = None;
     let mut quiet = false;
-    let mut wide = false;
+    let mut output = None;
     let mut now = None;
-    // Flags that only one subcommand takes, to name them if used with the other.
-    let mut explain_only: Vec<&'static str> = Vec::new();
-    let mut get_only: Vec<&'static str> = Vec::new();
+    let mut compare = false;
+    let mut theme = Theme::Auto;
+    let mut speed = 1.0;
+    // The command-specific flags given, to name one used with the wrong command.
+    let mut used: Vec<&'static str> = Vec::new();
 
     while let Some(arg) = parser.next()? {
         match arg {
@@ -163,7 +256,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             Short('n') | Long("namespace") => namespace = string(parser.value()?)?,
             Long("service") => {
                 service = Some(string(parser.value()?)?);
-                explain_only.push("--service");
+                used.push("--service");
             }
             Long("port") => {
                 let value = string(parser.value()?)?;
@@ -171,7 +264,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                     Ok(number) => PortSelector::Number(number),
                     Err(_) => PortSelector::Name(value),
                 };
-                explain_only.push("--port");
+                used.push("--port");
             }
             Long("entry") => {
                 let value = string(parser.value()?)?;
@@ -180,19 +273,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                         "--entry must be load-balancer, node-port, cluster-ip or external-ip, not `{value}`"
                     ))
                 })?);
-                explain_only.push("--entry");
+                used.push("--entry");
             }
             Long("node") => {
                 node = Some(string(parser.value()?)?);
-                explain_only.push("--node");
+                used.push("--node");
             }
             Long("from-pod") => {
                 clients.push(("--from-pod".into(), ClientArg::Pod(string(parser.value()?)?)));
-                explain_only.push("--from-pod");
+                used.push("--from-pod");
             }
             Long("from-node") => {
                 clients.push(("--from-node".into(), ClientArg::Node(string(parser.value()?)?)));
-                explain_only.push("--from-node");
+                used.push("--from-node");
             }
             Long("client-ip") => {
                 let value = string(parser.value()?)?;
@@ -200,17 +293,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                     UsageError(format!("--client-ip needs an IP address, not `{value}`"))
                 })?;
                 clients.push(("--client-ip".into(), ClientArg::External(Some(ip))));
-                explain_only.push("--client-ip");
+                used.push("--client-ip");
             }
             Long("external-traffic-policy") => {
                 let value = string(parser.value()?)?;
                 external_traffic_policy = Some(policy("--external-traffic-policy", &value)?);
-                explain_only.push("--external-traffic-policy");
+                used.push("--external-traffic-policy");
             }
             Long("internal-traffic-policy") => {
                 let value = string(parser.value()?)?;
                 internal_traffic_policy = Some(policy("--internal-traffic-policy", &value)?);
-                explain_only.push("--internal-traffic-policy");
+                used.push("--internal-traffic-policy");
             }
             Long("no-load-balancer") => has_load_balancer_support = false,
             Long("format") => {
@@ -224,27 +317,45 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                         )))
                     }
                 };
-                explain_only.push("--format");
+                used.push("--format");
             }
             Long("seed") => {
                 seed = number("--seed", &string(parser.value()?)?)?;
-                explain_only.push("--seed");
+                used.push("--seed");
             }
             Long("connections") => {
                 connections = Some(number("--connections", &string(parser.value()?)?)?);
-                explain_only.push("--connections");
+                used.push("--connections");
+            }
+            Long("compare") => {
+                compare = true;
+                used.push("--compare");
+            }
+            Long("theme") => {
+                let value = string(parser.value()?)?;
+                theme = Theme::parse(&value).ok_or_else(|| {
+                    UsageError(format!("--theme must be auto, light or dark, not `{value}`"))
+                })?;
+                used.push("--theme");
+            }
+            Long("speed") => {
+                let value = string(parser.value()?)?;
+                speed = number("--speed", &value)?;
+                // The page and the permalink accept speeds above 0 and at most 100.
+                if !(speed > 0.0 && speed <= 100.0) {
+                    return Err(UsageError(format!(
+                        "--speed must be above 0 and at most 100, not `{value}`"
+                    )));
+                }
+                used.push("--speed");
             }
             Short('o') | Long("output") => {
-                let value = string(parser.value()?)?;
-                if value != "wide" {
-                    return Err(UsageError(format!("-o supports only `wide`, not `{value}`")));
-                }
-                wide = true;
-                get_only.push("-o");
+                output = Some(string(parser.value()?)?);
+                used.push("-o");
             }
             Long("now") => {
                 now = Some(string(parser.value()?)?);
-                get_only.push("--now");
+                used.push("--now");
             }
             Value(value) => {
                 let value = string(value)?;
@@ -258,12 +369,27 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
         }
     }
 
-    match subcommand.as_deref() {
-        None => Err(UsageError("a command is required: explain or get".into())),
-        Some("explain") => {
-            if let Some(flag) = get_only.first() {
-                return Err(UsageError(format!("{flag} is an option of `get`, not `explain`")));
-            }
+    let Some(subcommand) = subcommand else {
+        return Err(UsageError("a command is required: explain, render, link or get".into()));
+    };
+    let known = ["explain", "render", "link", "get", "mdbook"];
+    if !known.contains(&subcommand.as_str()) {
+        return Err(UsageError(format!(
+            "unknown command `{subcommand}`: use explain, render, link, get or mdbook"
+        )));
+    }
+    for flag in &used {
+        let commands = commands_of(flag);
+        if !commands.contains(&subcommand.as_str()) {
+            return Err(UsageError(format!(
+                "{flag} is an option of {}, not `{subcommand}`",
+                either(commands)
+            )));
+        }
+    }
+
+    match subcommand.as_str() {
+        "explain" | "render" | "link" => {
             if clients.len() > 1 {
                 let names: Vec<&str> = clients.iter().map(|(flag, _)| flag.as_str()).collect();
                 return Err(UsageError(format!(
@@ -272,12 +398,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 )));
             }
             let service = service.ok_or_else(|| {
-                UsageError("--service NAME is required: which Service to explain".into())
+                UsageError(format!("--service NAME is required: which Service to {subcommand}"))
             })?;
             if positionals.is_empty() {
                 return Err(UsageError("give at least one FILE (or - for stdin)".into()));
             }
-            Ok(Command::Explain(ExplainArgs {
+            let args = ExplainArgs {
                 files: positionals,
                 service,
                 namespace,
@@ -292,12 +418,25 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 seed,
                 connections,
                 quiet,
-            }))
+                compare,
+                theme,
+                output: output.filter(|file| file != "-"),
+                speed,
+            };
+            Ok(match subcommand.as_str() {
+                "render" => Command::Render(args),
+                "link" => Command::Link(args),
+                _ => Command::Explain(args),
+            })
         }
-        Some("get") => {
-            if let Some(flag) = explain_only.first() {
-                return Err(UsageError(format!("{flag} is an option of `explain`, not `get`")));
-            }
+        "get" => {
+            let wide = match output.as_deref() {
+                None => false,
+                Some("wide") => true,
+                Some(other) => {
+                    return Err(UsageError(format!("-o supports only `wide`, not `{other}`")))
+                }
+            };
             let mut positionals = positionals.into_iter();
             let kind = positionals.next().ok_or_else(|| {
                 UsageError("get needs a kind: svc, nodes, pods or endpointslices".into())
@@ -319,7 +458,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 quiet,
             }))
         }
-        Some(other) => Err(UsageError(format!("unknown command `{other}`: use explain or get"))),
+        _ => {
+            // `mdbook` takes no options; mdBook calls it bare or as `mdbook supports RENDERER`.
+            if let Some(flag) = used.first() {
+                return Err(UsageError(format!("{flag} is not an option of `mdbook`")));
+            }
+            match positionals.as_slice() {
+                [] => Ok(Command::Mdbook { supports: None }),
+                [supports, renderer] if supports == "supports" => {
+                    Ok(Command::Mdbook { supports: Some(renderer.clone()) })
+                }
+                _ => Err(UsageError("mdbook takes no FILE; use `mdbook supports RENDERER`".into())),
+            }
+        }
     }
 }
 

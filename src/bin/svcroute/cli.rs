@@ -1,6 +1,6 @@
 //! The CLI proper (native only): dispatch, input files, diagnostics and exit codes.
 
-use crate::args::{self, ClientArg, Command, ExplainArgs, Format, GetArgs, UsageError};
+use crate::args::{self, Command, ExplainArgs, Format, GetArgs, UsageError};
 use anyhow::Context as _;
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
@@ -9,8 +9,9 @@ use svcroute::input::span::Span;
 use svcroute::input::{self, raw, Parsed};
 use svcroute::kubectl::{self, GetOptions, Listing};
 use svcroute::model::{self, BuildOptions, Cluster};
-use svcroute::route::{self, Client, Query, QueryError};
-use svcroute::{json, report};
+use svcroute::route::{self, Explanation, QueryError};
+use svcroute::scenario::{self, Scenario};
+use svcroute::{export, json, permalink, report};
 
 pub fn main() -> ExitCode {
     match args::parse(std::env::args_os().skip(1)) {
@@ -23,7 +24,10 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Explain(explain_args)) => finish(explain(&explain_args)),
+        Ok(Command::Render(render_args)) => finish(render(&render_args)),
+        Ok(Command::Link(link_args)) => finish(link(&link_args)),
         Ok(Command::Get(get_args)) => finish(get(&get_args)),
+        Ok(Command::Mdbook { supports }) => finish(crate::mdbook::main(supports.as_deref())),
         Err(error) => usage_error(&error),
     }
 }
@@ -32,20 +36,22 @@ fn usage_error(error: &UsageError) -> ExitCode {
     eprintln!("svcroute: error: {}", error.0);
     eprintln!();
     eprintln!("Usage: svcroute explain FILE... --service NAME [OPTIONS]");
+    eprintln!("       svcroute render FILE... --service NAME [OPTIONS] [-o OUT.svg]");
+    eprintln!("       svcroute link FILE... --service NAME [OPTIONS]");
     eprintln!("       svcroute get svc|nodes|pods|endpointslices FILE... [-o wide]");
     eprintln!("Run `svcroute --help` for all options.");
     ExitCode::from(2)
 }
 
 /// How a command ended, before it becomes an exit status.
-enum Outcome {
+pub enum Outcome {
     Ok,
     /// Input errors or a failed query; already printed.
     Failed,
     Usage(UsageError),
 }
 
-fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
+pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
@@ -58,7 +64,7 @@ fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
 }
 
 /// Writes to stdout; a closed pipe (`svcroute … | head`) is not an error worth a panic.
-fn print_out(text: &str) {
+pub fn print_out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
@@ -207,25 +213,23 @@ fn error_summary(n_errors: usize) {
 
 // ---------------------------------------------------------------- explain
 
-fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
-    let (_input, parsed, cluster, n_errors) =
+/// Loads the files, prints their diagnostics, and explains the scenario the flags choose,
+/// printing why when it cannot. Returns the scenario, its explanation (`None`: failed, said
+/// so) and the number of input errors.
+fn load_and_explain(args: &ExplainArgs) -> anyhow::Result<(Scenario, Option<Explanation>, usize)> {
+    let (input, parsed, cluster, n_errors) =
         load(&args.files, args.has_load_balancer_support, args.quiet)?;
-    let mut query = Query::new(&args.namespace, &args.service);
-    query.port = args.port.clone();
-    query.entry = args.entry;
-    query.node = args.node.clone();
-    query.client = match &args.client {
-        ClientArg::External(None) => query.client,
-        ClientArg::External(Some(ip)) => Client::External(*ip),
-        ClientArg::Pod(name) => {
-            Client::Pod { namespace: args.namespace.clone(), name: name.clone() }
+    // The page's own value: `render` and `link` hand it on, so a flag means what the page's
+    // control means.
+    let scenario = args.scenario(input.text);
+    let result = match scenario.query(&cluster) {
+        Some(query) => route::explain(&cluster, &query),
+        None => {
+            debug_assert!(false, "the CLI always names a service");
+            return Ok((scenario, None, n_errors));
         }
-        ClientArg::Node(name) => Client::Node(name.clone()),
     };
-    query.external_traffic_policy = args.external_traffic_policy;
-    query.internal_traffic_policy = args.internal_traffic_policy;
-
-    let explanation = match route::explain(&cluster, &query) {
+    let explanation = match result {
         Ok(explanation) => explanation,
         Err(error) => {
             match &error {
@@ -243,8 +247,16 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
                     eprintln!("svcroute: error: {error}");
                 }
             }
-            return Ok(Outcome::Failed);
+            return Ok((scenario, None, n_errors));
         }
+    };
+    Ok((scenario, Some(explanation), n_errors))
+}
+
+fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
+    let (_scenario, explanation, n_errors) = load_and_explain(args)?;
+    let Some(explanation) = explanation else {
+        return Ok(Outcome::Failed);
     };
 
     let simulation = args.connections.map(|connections| {
@@ -265,6 +277,45 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         }
     };
     print_out(&text);
+    if n_errors > 0 {
+        error_summary(n_errors);
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `svcroute render`: the SVG the page's "Download SVG" saves for the same scenario,
+/// through the same `scenario::evaluate` and `export::render`.
+fn render(args: &ExplainArgs) -> anyhow::Result<Outcome> {
+    let (scenario, explanation, n_errors) = load_and_explain(args)?;
+    if explanation.is_none() {
+        return Ok(Outcome::Failed);
+    }
+    let evaluation = scenario::evaluate(&scenario);
+    let Some(svg) = export::render(&evaluation, args.theme) else {
+        // evaluate asks what load_and_explain asked; a picture is there when an answer is.
+        debug_assert!(false, "an explained scenario has a picture");
+        eprintln!("svcroute: error: this scenario has no picture");
+        return Ok(Outcome::Failed);
+    };
+    match &args.output {
+        Some(file) => std::fs::write(file, svg).with_context(|| format!("cannot write {file}"))?,
+        None => print_out(&svg),
+    }
+    if n_errors > 0 {
+        error_summary(n_errors);
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `svcroute link`: the page's URL fragment for the scenario, once it explains.
+fn link(args: &ExplainArgs) -> anyhow::Result<Outcome> {
+    let (scenario, explanation, n_errors) = load_and_explain(args)?;
+    if explanation.is_none() {
+        return Ok(Outcome::Failed);
+    }
+    print_out(&format!("{}\n", permalink::to_fragment(&scenario)));
     if n_errors > 0 {
         error_summary(n_errors);
         return Ok(Outcome::Failed);
