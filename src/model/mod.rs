@@ -5,6 +5,13 @@
 //! have defaulted is an `Option`, and every address is parsed.
 //! [`build`] never fails: it returns the cluster plus diagnostics, and one bad object costs
 //! only that object.
+//!
+//! In [`build`]'s order: `kind` (the book's nodes when none is pasted), `node`, `pod`,
+//! `service` (`defaults`, then `allocate` and `validate` in the API server's stage order,
+//! facts 7.1), then `endpoints` (the EndpointSlice controller and kube-proxy's reading of
+//! slices, facts 1). `field` and `names` word errors exactly as the API server does.
+//! Not modelled: dual-stack Services, `ipFamilyPolicy`, topology-aware slice hints written
+//! by the controller, and Services in a CIDR other than 10.96.0.0/12.
 
 mod allocate;
 mod build;
