@@ -197,9 +197,8 @@ fn load(
     let input = read_input(files)?;
     let parsed = input::parse(&input.text);
     let options = BuildOptions { has_load_balancer_support };
-    let (cluster, build_diagnostics) = model::build(&parsed, &options);
-    let mut diagnostics = parsed.diagnostics.clone();
-    diagnostics.extend(build_diagnostics);
+    // model::build's diagnostics start with the input's own, so each is printed once.
+    let (cluster, diagnostics) = model::build(&parsed, &options);
     let n_errors = print_diagnostics(&input, &diagnostics, quiet);
     Ok((input, parsed, cluster, n_errors))
 }
