@@ -17,7 +17,7 @@ const HOP_MS: f64 = 600.0;
 /// Milliseconds between new connections at speed 1.
 const SPAWN_MS: f64 = 180.0;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct DiagramProps {
     pub scene: Rc<Scene>,
     pub svg: AttrValue,
@@ -88,8 +88,10 @@ impl Animation {
     }
 }
 
+/// The packets in flight: the only part of the page that re-renders on every animation
+/// frame, so the diagram's SVG is not diffed sixty times a second.
 #[component]
-pub fn Diagram(props: &DiagramProps) -> Html {
+fn Packets(props: &DiagramProps) -> Html {
     let animation = use_mut_ref(Animation::default);
     let redraw = use_force_update();
     {
@@ -161,17 +163,6 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     }
     use_animation_frame(running, on_frame);
 
-    let onclick = {
-        let onselect = props.onselect.clone();
-        Callback::from(move |event: MouseEvent| {
-            let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            let path = target
-                .and_then(|el| el.closest("[data-path]").ok().flatten())
-                .and_then(|el| el.get_attribute("data-path"))
-                .and_then(|v| v.parse::<usize>().ok());
-            onselect.emit(path);
-        })
-    };
     let anim = animation.borrow();
     let scene = &props.scene;
     // Only the newest packet carries its addresses, so labels never pile up.
@@ -192,6 +183,27 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         })
     });
+    html! {
+        <svg class="packets" viewBox={format!("0 0 {:.1} {:.1}", scene.width, scene.height)} aria-hidden="true">
+            { for packets }
+        </svg>
+    }
+}
+
+/// The diagram with its packets on top; a click on a path or a packet selects it.
+#[component]
+pub fn Diagram(props: &DiagramProps) -> Html {
+    let onclick = {
+        let onselect = props.onselect.clone();
+        Callback::from(move |event: MouseEvent| {
+            let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let path = target
+                .and_then(|el| el.closest("[data-path]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-path"))
+                .and_then(|v| v.parse::<usize>().ok());
+            onselect.emit(path);
+        })
+    };
     let class = classes!(
         "diagram",
         props.dimmed.then_some("dimmed"),
@@ -207,9 +219,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         <figure {class} onclick={onclick} aria-label="Routing diagram">
             <style>{ selected_style }</style>
             <div class="scene">{ Html::from_html_unchecked(props.svg.clone()) }</div>
-            <svg class="packets" viewBox={format!("0 0 {:.1} {:.1}", scene.width, scene.height)} aria-hidden="true">
-                { for packets }
-            </svg>
+            <Packets ..props.clone() />
         </figure>
     }
 }

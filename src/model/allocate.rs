@@ -50,6 +50,10 @@ fn probe(len: u64, start: u64, is_free: impl Fn(u64) -> bool) -> Option<u64> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceIps {
     used: BTreeSet<Ipv4Addr>,
+    /// The pasted Services come from a cluster whose service range is not kind's (their
+    /// cluster IPs lie outside 10.96.0.0/12): the range is unknown, so given addresses are
+    /// taken as that cluster's own and only checked for clashes.
+    pub(crate) is_foreign_range: bool,
 }
 
 impl ServiceIps {
@@ -70,7 +74,8 @@ impl ServiceIps {
         };
         let IpAddr::V4(v4) = ip else { return Err(not_in_range()) };
         let offset = u32::from(v4).wrapping_sub(base);
-        if !SERVICE_CIDR.contains(ip) || offset == 0 || offset == size - 1 {
+        let is_outside = !SERVICE_CIDR.contains(ip) || offset == 0 || offset == size - 1;
+        if is_outside && !self.is_foreign_range {
             return Err(not_in_range());
         }
         if !self.used.insert(v4) {

@@ -67,6 +67,21 @@ pub(crate) fn build_services(
     report: &mut Report<'_>,
 ) -> Vec<Service> {
     let mut ips = ServiceIps::default();
+    // A dump from a real cluster (GKE, EKS, …) carries cluster IPs from that cluster's own
+    // service range, which the API server there accepted; svcroute cannot know the range,
+    // so it checks those addresses only for clashes (README, Limits).
+    // What came from a live API server shows it: a creationTimestamp, or the `kubernetes`
+    // Service itself. A hand-written clusterIP outside the range is still an error.
+    ips.is_foreign_range = docs.iter().any(|(_, service)| {
+        let is_from_a_cluster = service.metadata.creation_timestamp.is_some()
+            || (namespace_of(&service.metadata) == "default"
+                && service.metadata.name.as_deref() == Some("kubernetes"));
+        let given = service.spec.cluster_ip.iter().chain(&service.spec.cluster_ips);
+        is_from_a_cluster
+            && given
+                .filter_map(|ip| ip.parse::<IpAddr>().ok())
+                .any(|ip| ip.is_ipv4() && !SERVICE_CIDR.contains(ip))
+    });
     // The Services every kind (kubeadm) cluster already has, unless pasted.
     let has = |namespace: &str, name: &str| {
         docs.iter().any(|(_, s)| {
