@@ -4,23 +4,26 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test test-native test-web e2e bench bench-web dist
+.PHONY: serve test tools test-native test-web e2e bench bench-web dist
 
 serve:
 	scripts/tools.sh web
 	trunk serve
 
-test: test-native test-web e2e
+test: tools test-native test-web e2e
+
+# Everything `make test` needs, installed once up front (the render test screenshots an SVG
+# in Chromium, so even the native tests need the browser).
+tools:
+	scripts/tools.sh browser
 
 test-native:
-	scripts/tools.sh core
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo test
 	cargo check --lib --target wasm32-unknown-unknown
 
 test-web:
-	scripts/tools.sh browser
 	cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 	cargo test --target wasm32-unknown-unknown --test web
 
@@ -29,12 +32,10 @@ dist:
 	trunk build --release
 
 e2e: dist
-	scripts/tools.sh browser
 	node scripts/e2e.mjs dist
 
 bench:
 	cargo bench --bench scale
 
-bench-web: dist
-	scripts/tools.sh browser
+bench-web: tools dist
 	node scripts/e2e.mjs dist --bench
