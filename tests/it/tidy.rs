@@ -2,6 +2,9 @@
 //! (everything outside `src/app/` and `src/bin/`) touches no browser, no file system, no
 //! clock and no global random numbers.
 
+// Test helpers: a failed unwrap is a failed test with a line number.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
