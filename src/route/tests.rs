@@ -1289,7 +1289,7 @@ fn preset_listing_11_3_kind_worker_forwards_to_kiada_001_which_sees_172_18_0_4()
         delivered node-port 172.18.0.4:30080; pods: kiada-001 1/3, kiada-002 1/3, kiada-003 1/3
         1/3 via kind-worker -> kiada-001 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-worker2 DNAT 10.244.1.90:8080 SNAT 172.18.0.4 node/kind-worker2>pod/kiada-001
         1/3 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
-        1/3 via kind-worker -> kiada-003 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.4 node/kind-control-plane>pod/kiada-003
+        1/3 via kind-worker -> kiada-003 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-003 DNAT 10.244.2.86:8080 SNAT 10.244.2.1
     ");
 }
 
@@ -1323,10 +1323,10 @@ fn preset_listing_11_4_spreads_over_the_workers_and_masquerades() {
         delivered load-balancer 172.18.255.200:80; pods: kiada-001 1/3, kiada-002 1/3, kiada-003 1/3; lb: kind-worker, kind-worker2
         1/6 via kind-worker -> kiada-001 snat 172.18.0.4 seen 172.18.0.4 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>node/kind-worker2 DNAT 10.244.1.90:8080 SNAT 172.18.0.4 node/kind-worker2>pod/kiada-001
         1/6 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
-        1/6 via kind-worker -> kiada-003 snat 172.18.0.4 seen 172.18.0.4 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.4 node/kind-control-plane>pod/kiada-003
+        1/6 via kind-worker -> kiada-003 snat 10.244.2.1 seen 10.244.2.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker node/kind-worker>pod/kiada-003 DNAT 10.244.2.86:8080 SNAT 10.244.2.1
         1/6 via kind-worker2 -> kiada-001 snat 10.244.1.1 seen 10.244.1.1 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>pod/kiada-001 DNAT 10.244.1.90:8080 SNAT 10.244.1.1
         1/6 via kind-worker2 -> kiada-002 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>node/kind-worker DNAT 10.244.2.84:8080 SNAT 172.18.0.2 node/kind-worker>pod/kiada-002
-        1/6 via kind-worker2 -> kiada-003 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.2 node/kind-control-plane>pod/kiada-003
+        1/6 via kind-worker2 -> kiada-003 snat 172.18.0.2 seen 172.18.0.2 | client>load-balancer [203.0.113.10:51234>172.18.255.200:80] load-balancer>node/kind-worker2 node/kind-worker2>node/kind-worker DNAT 10.244.2.86:8080 SNAT 172.18.0.2 node/kind-worker>pod/kiada-003
     ");
     assert!(expl.warnings.iter().any(|w| w.contains("MetalLB")));
 }
@@ -1391,8 +1391,9 @@ fn preset_source_ranges_drop_an_outside_client_and_pass_an_inside_one() {
 #[test]
 fn preset_internal_traffic_policy_local_keeps_the_curl_pod_on_its_node() {
     check(preset!("internal-traffic-policy-local.yaml"), &from_pod(query("kiada"), "curl"), "
-        delivered cluster-ip 10.99.163.212:80; pods: kiada-002 1
-        1 via kind-worker -> kiada-002 snat - seen 10.244.2.5 | client>node/kind-worker [10.244.2.5:51234>10.99.163.212:80] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080
+        delivered cluster-ip 10.99.163.212:80; pods: kiada-002 1/2, kiada-003 1/2
+        1/2 via kind-worker -> kiada-002 snat - seen 10.244.2.5 | client>node/kind-worker [10.244.2.5:51234>10.99.163.212:80] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080
+        1/2 via kind-worker -> kiada-003 snat - seen 10.244.2.5 | client>node/kind-worker [10.244.2.5:51234>10.99.163.212:80] node/kind-worker>pod/kiada-003 DNAT 10.244.2.86:8080
     ");
 }
 
@@ -1401,7 +1402,7 @@ fn preset_terminating_pod_gets_no_new_connections() {
     check(preset!("terminating-pod.yaml"), &at(query("kiada"), EntryKind::NodePort, Some("kind-worker")), "
         delivered node-port 172.18.0.4:30080; pods: kiada-002 1/2, kiada-003 1/2
         1/2 via kind-worker -> kiada-002 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-002 DNAT 10.244.2.84:8080 SNAT 10.244.2.1
-        1/2 via kind-worker -> kiada-003 snat 172.18.0.4 seen 172.18.0.4 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>node/kind-control-plane DNAT 10.244.0.12:8080 SNAT 172.18.0.4 node/kind-control-plane>pod/kiada-003
+        1/2 via kind-worker -> kiada-003 snat 10.244.2.1 seen 10.244.2.1 | client>node/kind-worker [203.0.113.10:51234>172.18.0.4:30080] node/kind-worker>pod/kiada-003 DNAT 10.244.2.86:8080 SNAT 10.244.2.1
     ");
 }
 
