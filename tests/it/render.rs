@@ -24,9 +24,14 @@ fn root() -> &'static Path {
 
 /// Runs `svcroute` in the repository root with `stdin`: (stdout, stderr, exit status).
 fn run(args: &[&str], stdin: &str) -> (String, String, i32) {
+    run_in(root(), args, stdin)
+}
+
+/// Runs `svcroute` in `dir` with `stdin`: (stdout, stderr, exit status).
+fn run_in(dir: &Path, args: &[&str], stdin: &str) -> (String, String, i32) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_svcroute"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -231,4 +236,131 @@ fn chromium_draws_an_exported_svg() {
         blank.len()
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The contents of every fenced block of `markdown` opened by `fence` (e.g. "```sh").
+fn blocks<'a>(markdown: &'a str, fence: &str) -> Vec<&'a str> {
+    let close = &fence[..3];
+    markdown
+        .split(&format!("{fence}\n"))
+        .skip(1)
+        .map(|rest| rest.split(&format!("\n{close}\n")).next().unwrap())
+        .collect()
+}
+
+/// Everything between `start` and the next `end` in `text`, for every `start`.
+fn between<'a>(text: &'a str, start: &str, end: char) -> Vec<&'a str> {
+    text.split(start).skip(1).map(|rest| rest.split(end).next().unwrap()).collect()
+}
+
+/// docs/embedding.md as a teacher follows it: its commands run, its iframe carries the
+/// fragment its `svcroute link` prints, its images are the files its `svcroute render`
+/// writes, and its mdBook chapter becomes the rendered SVG.
+#[test]
+fn the_embedding_guide_works_as_written() {
+    let doc = std::fs::read_to_string(root().join("docs/embedding.md")).unwrap();
+    let dir = scratch("docs");
+    std::fs::create_dir(dir.join("presets")).unwrap();
+    for preset in PRESETS {
+        std::fs::write(dir.join("presets").join(preset.file), preset.text).unwrap();
+    }
+
+    let commands: Vec<&str> = blocks(&doc, "```sh")
+        .into_iter()
+        .flat_map(str::lines)
+        .filter(|line| line.starts_with("svcroute "))
+        .collect();
+    assert!(commands.iter().any(|c| c.starts_with("svcroute link ")), "the guide shows link");
+    assert!(commands.iter().any(|c| c.starts_with("svcroute render ")), "the guide shows render");
+    let mut printed_fragments = Vec::new();
+    for command in &commands {
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let (stdout, stderr, status) = run_in(&dir, &words, "");
+        assert_eq!(status, 0, "{command}\n{stderr}");
+        if words[0] == "link" {
+            printed_fragments.push(stdout.trim_end().to_string());
+        }
+    }
+
+    let iframes = between(&doc, "<iframe src=\"", '"');
+    assert!(!iframes.is_empty(), "the guide shows an iframe");
+    for src in iframes {
+        let (page, fragment) = src.split_once('#').expect("the iframe's src has a fragment");
+        assert!(page.starts_with("https://YOUR-HOST/svcroute/?embed"), "{page}");
+        let scenario = permalink::from_fragment(fragment)
+            .unwrap_or_else(|error| panic!("the guide's iframe: {error}"));
+        assert!(
+            printed_fragments.iter().any(|printed| printed == fragment),
+            "the guide's iframe fragment is not what its `svcroute link` prints today"
+        );
+        assert_eq!(page.contains("compare"), scenario.compare, "{page}");
+    }
+
+    let mut pictures: Vec<&str> = between(&doc, "](", ')');
+    pictures.extend(between(&doc, "<img src=\"", '"'));
+    assert!(pictures.len() >= 2, "the guide shows a Markdown image and an <img>");
+    for picture in pictures {
+        let svg = std::fs::read_to_string(dir.join(picture)).unwrap_or_else(|_| {
+            panic!("the guide shows {picture}, which its commands do not write")
+        });
+        check_standalone(picture, &svg);
+    }
+
+    let toml = blocks(&doc, "```toml").concat();
+    assert!(toml.contains("[preprocessor.svcroute]\ncommand = \"svcroute mdbook\""), "{toml}");
+    let chapters = blocks(&doc, "~~~markdown");
+    assert_eq!(chapters.len(), 1, "the guide shows one mdBook chapter");
+    let chapter = format!("# Services\n\n{}\n\nAfter the picture.\n", chapters[0]);
+    let book = mdbook_preprocess(&chapter).unwrap_or_else(|stderr| panic!("{stderr}"));
+    let body =
+        chapters[0].strip_prefix("```svcroute\n").and_then(|b| b.strip_suffix("\n```")).unwrap();
+    let flags = body.lines().next().unwrap().strip_prefix("# query:").unwrap();
+    let mut args = vec!["render", "-", "-q"];
+    args.extend(flags.split_whitespace());
+    let (svg, stderr, status) = run(&args, &format!("{body}\n"));
+    assert_eq!(status, 0, "{stderr}");
+    let inline: String =
+        svg.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("{l}\n")).collect();
+    assert_eq!(book, format!("# Services\n\n{inline}\nAfter the picture.\n"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `svcroute mdbook` on a one-chapter book (nested as mdBook 0.4 sends it, under a
+/// part title) and returns the chapter's new content, or stderr when it fails.
+fn mdbook_preprocess(content: &str) -> Result<String, String> {
+    let chapter = |name: &str, content: &str, sub_items: serde_json::Value| {
+        serde_json::json!({"Chapter": {
+            "name": name, "content": content, "number": [1], "sub_items": sub_items,
+            "path": "services.md", "source_path": "services.md", "parent_names": []
+        }})
+    };
+    let inner = chapter("Services", content, serde_json::json!([]));
+    let outer = chapter("Part", "No svcroute here.\n", serde_json::json!([inner]));
+    let input = serde_json::json!([
+        {"root": "/book", "config": {"book": {"title": "Kubernetes in Action"}}, "renderer": "html", "mdbook_version": "0.4.40"},
+        {"sections": [{"PartTitle": "Networking"}, outer, "Separator"], "__non_exhaustive": null}
+    ]);
+    let (stdout, stderr, status) = run(&["mdbook"], &input.to_string());
+    if status != 0 {
+        return Err(stderr);
+    }
+    let book: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let outer = &book["sections"][1]["Chapter"];
+    assert_eq!(outer["content"], "No svcroute here.\n", "other chapters are left alone");
+    assert_eq!(book["sections"][0]["PartTitle"], "Networking");
+    Ok(outer["sub_items"][0]["Chapter"]["content"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn mdbook_supports_html_only_and_stops_the_build_on_a_bad_block() {
+    assert_eq!(run(&["mdbook", "supports", "html"], "").2, 0);
+    assert_eq!(run(&["mdbook", "supports", "latex"], "").2, 1);
+    let missing = "```svcroute\n# query: --service nope\napiVersion: v1\nkind: Service\nmetadata: {name: kiada}\nspec: {ports: [{port: 80}]}\n```\n";
+    let stderr = mdbook_preprocess(missing).unwrap_err();
+    assert!(stderr.contains("chapter `Services`: svcroute block 1: no service `nope`"), "{stderr}");
+    let unclosed = "```svcroute\napiVersion: v1\n";
+    let stderr = mdbook_preprocess(unclosed).unwrap_err();
+    assert!(stderr.contains("svcroute block 1 has no closing ```"), "{stderr}");
+    let untouched = "```yaml\napiVersion: v1\n```\n";
+    assert_eq!(mdbook_preprocess(untouched).unwrap(), untouched);
 }
