@@ -178,7 +178,9 @@ fn Packets(props: &DiagramProps) -> Html {
             <g class={class} data-path={flight.path_idx.to_string()}>
                 <circle cx={format!("{:.1}", at.at.x)} cy={format!("{:.1}", at.at.y)} r="6"><title>{ label.clone() }</title></circle>
                 if show_label {
-                    <text x={format!("{:.1}", at.at.x + 9.0)} y={format!("{:.1}", at.at.y - 9.0)}>{ label }</text>
+                    <rect class="label" x={format!("{:.1}", at.at.x + 6.0)} y={format!("{:.1}", at.at.y - 27.0)}
+                        width={format!("{:.1}", label.chars().count() as f64 * 6.7 + 8.0)} height="17" rx="3" />
+                    <text x={format!("{:.1}", at.at.x + 10.0)} y={format!("{:.1}", at.at.y - 14.0)}>{ label }</text>
                 }
             </g>
         })

@@ -27,7 +27,10 @@ pub fn Hops(props: &HopsProps) -> Html {
                 t.port
             )
         })
-        .unwrap_or_else(|| path.outcome.as_str().to_string());
+        .unwrap_or_else(|| {
+            let at = path.hops.last().map(|hop| hop.to.to_string()).unwrap_or_default();
+            format!("nothing: {} at {at}", path.outcome.as_str())
+        });
     let rows = path.hops.iter().map(|hop| {
         let rewrites: Vec<String> = hop
             .rewrites
@@ -62,11 +65,14 @@ pub fn Hops(props: &HopsProps) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
-            <p>
-                { "The pod sees the client as " }
-                <strong>{ path.client_ip_seen.map(|ip| ip.to_string()).unwrap_or_else(|| "—".to_string()) }</strong>
-                { if path.snat.is_some() { " (source NAT: the real client IP is lost)." } else { " (no source NAT)." } }
-            </p>
+            if let Some(seen) = path.client_ip_seen {
+                <p>
+                    { "The pod sees the client as " }<strong>{ seen.to_string() }</strong>
+                    { if path.snat.is_some() { " (source NAT: the real client IP is lost)." } else { " (no source NAT: the pod sees the real client)." } }
+                </p>
+            } else {
+                <p>{ format!("The connection never reaches a pod: it is {}.", path.outcome.as_str()) }</p>
+            }
             <p class="reason">{ &path.reason }</p>
         </section>
     }

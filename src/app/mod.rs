@@ -8,6 +8,7 @@ pub mod editor;
 pub mod hooks;
 pub mod hops;
 pub mod kubectl_tab;
+pub mod paths;
 pub mod shares;
 pub mod state;
 pub mod url;
@@ -17,6 +18,7 @@ use diagram::{scene_svg, Diagram};
 use editor::Editor;
 use hops::Hops;
 use kubectl_tab::KubectlTab;
+use paths::Paths;
 use shares::Shares;
 use state::{Action, State, Tab};
 use wasm_bindgen::JsCast;
@@ -134,6 +136,7 @@ pub fn App(props: &AppProps) -> Html {
                     onselect={onselect} onarrive={onarrive} />
                 <p class="outcome-line"><strong>{ view.explanation.outcome.as_str() }</strong>{ ": " }{ &view.explanation.reason }</p>
                 <Shares explanation={view.explanation.clone()} observed={observed} caption={caption} />
+                if view_idx == 0 { <Paths explanation={view.explanation.clone()} dispatch={dispatch.clone()} /> }
             </div>
         }
     });

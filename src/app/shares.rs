@@ -59,7 +59,9 @@ pub fn Shares(props: &SharesProps) -> Html {
             if explanation.pods.is_empty() {
                 <p class="outcome">{ format!("No pod receives these connections: {} — {}", explanation.outcome.as_str(), explanation.reason) }</p>
             }
-            <div class="chart" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from(chart)) }</div>
+            if !explanation.pods.is_empty() {
+                <div class="chart" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from(chart)) }</div>
+            }
         </section>
     }
 }

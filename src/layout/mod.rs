@@ -36,6 +36,21 @@ pub const MAX_PODS_PER_NODE: usize = 6;
 /// Average glyph width at the 12 px font the backends use, to cut text to fit.
 const CHAR_W: f64 = 6.8;
 
+/// A few words for a box's alert line; the full reason is in the hop table and the title.
+/// kube-proxy's rule comments are the shortest faithful summary, so they are preferred.
+fn short_reason(reason: &str) -> String {
+    const COMMENTS: [(&str, &str); 4] = [
+        ("has no local endpoints", "no local endpoint here"),
+        ("has no endpoints", "no endpoints at all"),
+        ("traffic not accepted by", "source not in loadBalancerSourceRanges"),
+        ("health check", "no node passes the health check"),
+    ];
+    COMMENTS
+        .iter()
+        .find(|(needle, _)| reason.contains(needle))
+        .map_or_else(|| reason.to_string(), |(_, short)| short.to_string())
+}
+
 /// Cuts `text` to at most `max_chars` characters, ending with `…` when cut.
 pub fn fit(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
@@ -117,7 +132,9 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             Some(Place::Pod(name)) => format!("pod/{name}"),
             Some(Place::Client) | None => "client".to_string(),
         };
-        alerts.entry(id).or_insert_with(|| format!("✕ {}: {}", path.outcome.as_str(), path.reason));
+        alerts.entry(id).or_insert_with(|| {
+            format!("✕ {}: {}", path.outcome.as_str(), short_reason(&path.reason))
+        });
     }
 
     // Node order: by name, as kubectl lists them; the stand-in last.

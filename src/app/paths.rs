@@ -1,0 +1,56 @@
+//! The paths as a table: every way a new connection goes, with its share, whether it is
+//! masqueraded and which client IP the pod sees, and a button that opens its hop table, so
+//! keyboard and screen-reader users reach everything a click on the diagram shows.
+
+use super::state::Action;
+use crate::route::Explanation;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Rows shown before the table says how many more there are.
+const MAX_ROWS: usize = 60;
+
+#[derive(Properties, PartialEq)]
+pub struct PathsProps {
+    pub explanation: Rc<Explanation>,
+    pub dispatch: Callback<Action>,
+}
+
+#[component]
+pub fn Paths(props: &PathsProps) -> Html {
+    let paths = &props.explanation.paths;
+    let rows = paths.iter().enumerate().take(MAX_ROWS).map(|(idx, path)| {
+        let onclick = props.dispatch.reform(move |_: MouseEvent| Action::SelectPath(Some(idx)));
+        let target = path.target.as_ref().map_or_else(
+            || format!("{} at {}", path.outcome.as_str(), path.hops.last().map(|h| h.to.to_string()).unwrap_or_default()),
+            |t| t.pod.clone().unwrap_or_else(|| format!("{}:{}", t.ip, t.port)),
+        );
+        html! {
+            <tr>
+                <td class="num">{ idx + 1 }</td>
+                <td>{ path.via_node.clone().unwrap_or_default() }</td>
+                <td>{ target }</td>
+                <td class="num">{ path.share.to_string() }</td>
+                <td>{ path.snat.map_or_else(|| "no".to_string(), |ip| format!("to {ip}")) }</td>
+                <td>{ path.client_ip_seen.map(|ip| ip.to_string()).unwrap_or_else(|| "–".to_string()) }</td>
+                <td><button type="button" {onclick} aria-label={format!("Show the hops of path {}", idx + 1)}>{ "Hops" }</button></td>
+            </tr>
+        }
+    });
+    html! {
+        <details class="paths">
+            <summary>{ format!("All {} paths", paths.len()) }</summary>
+            <table>
+                <thead><tr>
+                    <th scope="col">{ "#" }</th><th scope="col">{ "Via node" }</th><th scope="col">{ "To" }</th>
+                    <th scope="col">{ "Share" }</th><th scope="col">{ "SNAT" }</th>
+                    <th scope="col">{ "Client IP the pod sees" }</th><th scope="col"><span class="visually-hidden">{ "Hops" }</span></th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            if paths.len() > MAX_ROWS {
+                <p>{ format!("… and {} more paths (see the JSON from `svcroute explain --format json`).", paths.len() - MAX_ROWS) }</p>
+            }
+        </details>
+    }
+}
