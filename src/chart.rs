@@ -31,6 +31,8 @@ pub fn shares_svg(explanation: &Explanation, observed: Option<&[u64]>) -> String
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        // A white card, so the black axis text reads in dark themes too.
+        let _ = root.fill(&WHITE);
         let _ = draw(&root, explanation, &observed_per_pod, total, observed.is_some());
         let _ = root.present();
     }
