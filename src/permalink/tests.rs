@@ -302,3 +302,23 @@ fn base64url_matches_rfc_4648_test_vectors() {
     }
     assert_eq!(base64url_decode("Z"), Err(FragmentError::Damaged));
 }
+
+/// Every cut and every one-character edit of a real link decodes or fails with an error;
+/// none panics, and none that decodes gives anything but the original (the checksum).
+#[test]
+fn no_cut_or_edit_of_a_link_panics() {
+    let scenario = default_scenario();
+    let fragment = to_fragment(&scenario);
+    for len in 0..fragment.len() {
+        let _ = from_fragment(&fragment[..len]);
+    }
+    for idx in 0..fragment.len() {
+        for replacement in ['A', '_', '-', '9', '.', '#', '%', 'é'] {
+            let mut edited = fragment.clone();
+            edited.replace_range(idx..idx + 1, &replacement.to_string());
+            if let Ok(decoded) = from_fragment(&edited) {
+                assert_eq!(decoded, scenario, "an edit at {idx} gave another scenario");
+            }
+        }
+    }
+}

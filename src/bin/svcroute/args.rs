@@ -510,4 +510,77 @@ mod tests {
         );
         assert!(error("explain a.yaml --service k --bogus").contains("--bogus"));
     }
+
+    #[test]
+    fn render_and_link_flags_become_the_pages_scenario() {
+        let Ok(Command::Render(args)) = parse_words(
+            "render a.yaml --service kiada --entry load-balancer --compare --theme dark -o fig.svg --client-ip 198.51.100.7",
+        ) else {
+            panic!("not a render");
+        };
+        assert_eq!((args.theme, args.output.as_deref()), (Theme::Dark, Some("fig.svg")));
+        let scenario = args.scenario("manifests".into());
+        let mut expected = Scenario {
+            manifests: "manifests".into(),
+            service: Some("kiada".into()),
+            entry: Some(EntryKind::LoadBalancer),
+            compare: true,
+            client: ClientChoice::ExternalIp("198.51.100.7".parse().unwrap()),
+            ..Scenario::default()
+        };
+        assert_eq!(scenario, expected);
+        // The presets' `# query:` flags mean the same through Scenario::apply_flags.
+        expected.compare = false;
+        let mut applied = Scenario { manifests: "manifests".into(), ..Scenario::default() };
+        applied
+            .apply_flags("--service kiada --entry load-balancer --client-ip 198.51.100.7")
+            .unwrap();
+        assert_eq!(applied, expected);
+
+        let Ok(Command::Link(args)) =
+            parse_words("link a.yaml --service kiada --speed 2.5 --seed 9")
+        else {
+            panic!("not a link");
+        };
+        assert_eq!((args.speed, args.seed, args.output), (2.5, 9, None));
+        let Ok(Command::Render(args)) = parse_words("render a.yaml --service kiada -o -") else {
+            panic!("not a render");
+        };
+        assert_eq!(args.output, None, "-o - is stdout");
+    }
+
+    #[test]
+    fn flags_of_another_command_are_named() {
+        let error = |words| parse_words(words).unwrap_err().0;
+        assert_eq!(
+            error("explain a.yaml --service k --theme dark"),
+            "--theme is an option of `render`, not `explain`"
+        );
+        assert_eq!(
+            error("render a.yaml --service k --connections 5"),
+            "--connections is an option of `explain`, not `render`"
+        );
+        assert_eq!(
+            error("get svc a.yaml --compare"),
+            "--compare is an option of `render` or `link`, not `get`"
+        );
+        assert_eq!(
+            error("get svc a.yaml --service k"),
+            "--service is an option of `explain`, `render` or `link`, not `get`"
+        );
+        assert_eq!(error("get svc a.yaml -o fig.svg"), "-o supports only `wide`, not `fig.svg`");
+        assert_eq!(
+            error("link a.yaml --service k --speed 0"),
+            "--speed must be above 0 and at most 100, not `0`"
+        );
+        assert_eq!(error("render a.yaml"), "--service NAME is required: which Service to render");
+        assert_eq!(
+            error("mdbook book.json"),
+            "mdbook takes no FILE; use `mdbook supports RENDERER`"
+        );
+        assert_eq!(
+            parse_words("mdbook supports html").unwrap(),
+            Command::Mdbook { supports: Some("html".into()) }
+        );
+    }
 }
