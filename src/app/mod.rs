@@ -14,7 +14,7 @@ pub mod state;
 pub mod url;
 
 use controls::Controls;
-use diagram::{scene_svg, Diagram};
+use diagram::Diagram;
 use editor::Editor;
 use hops::Hops;
 use kubectl_tab::KubectlTab;
@@ -125,7 +125,7 @@ pub fn App(props: &AppProps) -> Html {
         let onselect = if view_idx == 0 { dispatch.reform(Action::SelectPath) } else { Callback::noop() };
         let policy = view.explanation.policy.external_traffic_policy;
         let caption = format!("externalTrafficPolicy {policy}");
-        let svg = AttrValue::from(scene_svg(&view.scene, &view.explanation));
+        let svg = state.diagram_svgs.get(view_idx).cloned().unwrap_or_default();
         html! {
             <div class="view" key={view_idx}>
                 <h2 class="view-title">{ caption.clone() }</h2>

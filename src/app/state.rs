@@ -73,6 +73,9 @@ pub struct State {
     pub generation: u32,
     /// A message about the address (a damaged link), shown until the next change.
     pub banner: Option<String>,
+    /// The diagram SVG of each shown view, written once per evaluation rather than on every
+    /// render (the animation re-renders the page several times a second).
+    pub diagram_svgs: Vec<yew::AttrValue>,
 }
 
 impl State {
@@ -95,6 +98,7 @@ impl State {
             steps: 0,
             sends: 0,
             banner: None,
+            diagram_svgs: Vec::new(),
             generation: 0,
         };
         state.reevaluate();
@@ -161,6 +165,14 @@ impl State {
                         .collect(),
                 ),
                 observed: vec![0; view.explanation.paths.len()],
+            })
+            .collect();
+        self.diagram_svgs = shown
+            .view
+            .iter()
+            .chain(shown.other.iter())
+            .map(|view| {
+                yew::AttrValue::from(super::diagram::scene_svg(&view.scene, &view.explanation))
             })
             .collect();
         let n_paths = shown.view.as_ref().map_or(0, |v| v.explanation.paths.len());
