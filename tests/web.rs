@@ -375,3 +375,47 @@ async fn the_same_seed_sends_the_same_connections() {
         "all connections took one path: {first:?}"
     );
 }
+
+fn button(root: &Element, text: &str) -> web_sys::HtmlElement {
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .map(|i| buttons.item(i).unwrap().dyn_into::<web_sys::HtmlElement>().unwrap())
+        .find(|b| {
+            b.text_content().unwrap_or_default().trim() == text
+                || b.get_attribute("aria-label").as_deref() == Some(text)
+        })
+        .unwrap_or_else(|| panic!("no button {text:?}"))
+}
+
+#[wasm_bindgen_test]
+async fn the_hop_table_shows_where_dnat_and_snat_rewrite_the_packet() {
+    let root = mount().await;
+    type_manifests(&root, Preset::by_file("11.3-nodeport.yaml").unwrap().text).await;
+    choose(&root, "Entry point", "node-port").await;
+    choose(&root, "Node", "kind-worker").await;
+    // Path 1: the book's curl to kind-worker answered by kiada-001 on kind-worker2.
+    button(&root, "Show the hops of path 1").click();
+    settle().await;
+    let hops = root.query_selector(".hops").unwrap().expect("a hop table").text_content().unwrap();
+    assert!(hops.contains("kiada-001"), "{hops}");
+    assert!(hops.contains("DNAT → 10.244.1.90:8080"), "{hops}");
+    assert!(hops.contains("SNAT (masquerade) → 172.18.0.4"), "{hops}");
+    assert!(hops.contains("The pod sees the client as 172.18.0.4"), "{hops}");
+}
+
+#[wasm_bindgen_test]
+async fn the_kubectl_tab_prints_the_books_tables() {
+    let root = mount().await;
+    button(&root, "kubectl views").click();
+    settle().await;
+    let text =
+        root.query_selector(".kubectl").unwrap().expect("kubectl views").text_content().unwrap();
+    assert!(
+        text.contains(
+            "kiada   LoadBalancer   10.96.226.212   172.18.255.200   80:30080/TCP,443:30443/TCP"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("kind-control-plane"), "{text}");
+    assert!(text.contains("INTERNAL-IP"), "{text}");
+}
