@@ -321,7 +321,24 @@ fn the_embedding_guide_works_as_written() {
     assert_eq!(status, 0, "{stderr}");
     let inline: String =
         svg.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("{l}\n")).collect();
-    assert_eq!(book, format!("# Services\n\n{inline}\nAfter the picture.\n"));
+    assert_eq!(
+        book,
+        format!(
+            "# Services\n\n<div class=\"svcroute-figure\">\n{inline}</div>\n\nAfter the picture.\n"
+        )
+    );
+    // mdBook turns the chapter into HTML with pulldown-cmark and these options
+    // (mdbook::utils::new_cmark_parser); the SVG must come out exactly as it went in.
+    let options = pulldown_cmark::Options::ENABLE_TABLES
+        | pulldown_cmark::Options::ENABLE_FOOTNOTES
+        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+        | pulldown_cmark::Options::ENABLE_TASKLISTS
+        | pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES
+        | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&book, options));
+    assert!(html.contains(&inline), "mdBook's Markdown changes the inline SVG");
+    check_standalone("the mdBook chapter's SVG", &inline);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

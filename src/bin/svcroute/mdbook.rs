@@ -78,11 +78,14 @@ pub fn replace_blocks(markdown: &str) -> Result<String, String> {
         }
         let svg =
             render_block(&body).map_err(|error| format!("svcroute block {n_block}: {error}"))?;
-        // A blank line would end the HTML block in Markdown, so the SVG has none.
+        // CommonMark passes a `<div>` through untouched up to the next blank line (an HTML
+        // block of type 6), so the SVG goes inside one and loses its blank lines.
+        out.push_str("<div class=\"svcroute-figure\">\n");
         for svg_line in svg.lines().filter(|svg_line| !svg_line.trim().is_empty()) {
             out.push_str(svg_line);
             out.push('\n');
         }
+        out.push_str("</div>\n");
     }
     Ok(out)
 }
