@@ -267,13 +267,15 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         // Pods inside the node.
         let mut row = 0usize;
         let pod_w = NODE_W - 2.0 * NODE_PAD;
+        // The box of the `row`-th pod row inside this node.
+        let row_rect = |row: usize| Rect {
+            x: x + NODE_PAD,
+            y: y + header + row as f64 * (POD_H + POD_GAP),
+            w: pod_w,
+            h: POD_H,
+        };
         for backend in drawn.iter().take(shown_pods) {
-            let pod_rect = Rect {
-                x: x + NODE_PAD,
-                y: y + header + row as f64 * (POD_H + POD_GAP),
-                w: pod_w,
-                h: POD_H,
-            };
+            let pod_rect = row_rect(row);
             row += 1;
             let endpoint = backend.endpoint;
             let readiness = if endpoint.is_terminating {
@@ -313,12 +315,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         }
         if has_more {
             let hidden = &drawn[shown_pods..];
-            let more_rect = Rect {
-                x: x + NODE_PAD,
-                y: y + header + row as f64 * (POD_H + POD_GAP),
-                w: pod_w,
-                h: POD_H,
-            };
+            let more_rect = row_rect(row);
             row += 1;
             let id = format!("more/{node_name}");
             for backend in hidden {
@@ -336,12 +333,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             });
         }
         if let Some(name) = client_pod_here {
-            let pod_rect = Rect {
-                x: x + NODE_PAD,
-                y: y + header + row as f64 * (POD_H + POD_GAP),
-                w: pod_w,
-                h: POD_H,
-            };
+            let pod_rect = row_rect(row);
             pod_rects.insert(format!("pod/{name}"), pod_rect);
             let ip = explanation.client.ip.to_string();
             scene.boxes.push(BoxShape {
