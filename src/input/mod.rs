@@ -83,6 +83,11 @@ pub fn parse(text: &str) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed { text: Arc::from(text), ..Parsed::default() };
     if split::looks_like_json(text) {
+        // The page reads JSON as the YAML it also is: one deserializer for every raw type
+        // instead of two keeps the wasm small. Natively serde_json reads a dump much faster.
+        if cfg!(target_arch = "wasm32") {
+            return read_json_as_yaml(text, parsed.text);
+        }
         match read_json(text, &mut parsed) {
             Json::Rejected => {}
             Json::Read => return parsed,
@@ -100,6 +105,18 @@ pub fn parse(text: &str) -> Parsed {
 fn parse_yaml(text: &str, shared_text: Arc<str>) -> Parsed {
     let mut parsed = Parsed { text: shared_text, ..Parsed::default() };
     for chunk in split::yaml_chunks(text) {
+        read_yaml_chunk(text, chunk, &mut parsed);
+    }
+    parsed
+}
+
+/// Reads JSON with the YAML reader, value by value when it is a stream of values (`jq`
+/// output), else as YAML documents (JSON followed by `---` and YAML, or a syntax error that
+/// the YAML reader then reports).
+fn read_json_as_yaml(text: &str, shared_text: Arc<str>) -> Parsed {
+    let Some(values) = split::json_values(text) else { return parse_yaml(text, shared_text) };
+    let mut parsed = Parsed { text: shared_text, ..Parsed::default() };
+    for chunk in values {
         read_yaml_chunk(text, chunk, &mut parsed);
     }
     parsed
@@ -215,6 +232,15 @@ fn json_value_span(text: &str, cursor: &mut Cursor, offset: usize) -> Span {
 /// only the items that fail).
 fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
     let chunk_text = text.get(chunk.start..chunk.end).unwrap_or("");
+    // A JSON value may start mid-line (`}{`): blanks before it keep the reader's columns
+    // counted from the start of the line.
+    let padded;
+    let chunk_text = if chunk.column == 0 {
+        chunk_text
+    } else {
+        padded = format!("{:1$}{chunk_text}", "", chunk.column as usize);
+        padded.as_str()
+    };
     let chunk_idx = parsed.chunks.len();
     let object_span = split::first_content_span(chunk_text, chunk.line);
     let chunk_line = chunk.line;

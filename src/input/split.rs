@@ -185,6 +185,50 @@ pub(crate) fn json_item_offsets(chunk_text: &str) -> Vec<usize> {
     offsets
 }
 
+/// Splits a stream of JSON values (`{…}{…}`, as `jq` writes them) into one chunk per value,
+/// by a scan of brackets and strings. `None` when anything but a bracketed value appears at
+/// the top level or a bracket is left open: the caller then reads the text as plain YAML.
+pub(crate) fn json_values(text: &str) -> Option<Vec<Chunk>> {
+    let mut chunks = Vec::new();
+    let mut cursor = Cursor::default();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut in_string = false;
+    let mut is_escaped = false;
+    for (offset, &byte) in text.as_bytes().iter().enumerate() {
+        if in_string {
+            if is_escaped {
+                is_escaped = false;
+            } else if byte == b'\\' {
+                is_escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b'"' if depth > 0 => in_string = true,
+            b'{' | b'[' => {
+                if depth == 0 {
+                    start = offset;
+                }
+                depth += 1;
+            }
+            b'}' | b']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    cursor.advance_to(text, start);
+                    chunks.push(Chunk::new(start, offset + 1, cursor.line, cursor.column));
+                }
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ if depth > 0 => {}
+            _ => return None,
+        }
+    }
+    (depth == 0 && !in_string).then_some(chunks)
+}
+
 /// A running position in the text: 1-based line, 0-based character column.
 #[derive(Debug, Clone)]
 pub(crate) struct Cursor {

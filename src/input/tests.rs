@@ -6,7 +6,10 @@ use crate::diagnostic::Severity;
 
 /// What a user would see of a parse: one line per object read and per diagnostic.
 fn summary(text: &str) -> String {
-    let parsed = parse(text);
+    summary_of(&parse(text))
+}
+
+fn summary_of(parsed: &Parsed) -> String {
     let mut out = String::new();
     for document in &parsed.documents {
         let (kind, name) = match &document.object {
@@ -538,4 +541,39 @@ error 4:39+4 [items[2].spec.podCIDR]: invalid type: boolean `true`, expected a s
 fn json_followed_by_yaml_documents_is_read_as_yaml() {
     let text = "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}}\n---\nkind: Node\nmetadata:\n  name: n\n";
     assert_eq!(summary(text), "Pod a 1:1\nNode n 3:1\n");
+}
+
+/// The page reads JSON with the YAML reader (a smaller wasm); it must see what the CLI sees.
+#[test]
+fn json_read_as_yaml_gives_the_same_objects_positions_and_errors() {
+    let texts = [
+        "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"kiada\"}}",
+        "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n            \"kind\": \"Pod\",\n            \"metadata\": {\"name\": \"a\"}\n        },\n        {\"kind\": \"Node\", \"metadata\": {\"name\": \"n\"}}\n    ],\n    \"kind\": \"List\"\n}\n",
+        "{\"kind\": \"Service\", \"metadata\": {\"name\": \"s\"}}\n  {\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}{\"kind\": \"Node\"}\n",
+        "[{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\\\"]}\"}}]\n\t[{\"kind\": \"Node\"}]",
+        "{\"kind\": \"Service\", \"spec\": {\"ports\": [{\"port\": \"x\"}]}}\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}\n",
+        "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}}\n---\nkind: Node\nmetadata:\n  name: n\n",
+        include_str!("../../tests/data/ok/05_json_list.json"),
+        include_str!("../../tests/data/oracle/every-field-list.json"),
+    ];
+    for text in texts {
+        let as_json = parse(text);
+        let as_yaml = read_json_as_yaml(text, Arc::from(text));
+        assert_eq!(summary_of(&as_yaml), summary_of(&as_json), "{text}");
+        assert_eq!(
+            format!("{:?}", as_yaml.documents),
+            format!("{:?}", as_json.documents),
+            "{text}"
+        );
+    }
+}
+
+/// On the page a JSON number or boolean where the API wants a string is taken as that text,
+/// as a plain YAML scalar is everywhere (`nodeName: 7`); the CLI's JSON reader rejects it.
+#[test]
+fn json_read_as_yaml_takes_scalars_as_strings_like_yaml() {
+    let text = "{\"kind\": \"Pod\", \"spec\": {\"nodeName\": 7}}";
+    let as_yaml = read_json_as_yaml(text, Arc::from(text));
+    assert_eq!(summary_of(&as_yaml), summary_of(&parse("kind: Pod\nspec: {nodeName: 7}")));
+    assert_eq!(summary_of(&as_yaml), "Pod - 1:1\n");
 }
