@@ -25,7 +25,7 @@ FILE is YAML or JSON (several documents, a `kind: List`, `kubectl get -o yaml` o
 `-` reads stdin. Several files make one cluster. Without Node objects the book's
 three-node kind cluster stands in.
 
-explain options:
+explain, render and link options (what to show):
   --service NAME                    the Service (required)
   -n, --namespace NS                its namespace [default: default]
   --port NAME|NUMBER                the service port [default: the first]
@@ -54,9 +54,9 @@ link options (prints the page's URL fragment for this scenario; docs/embedding.m
   --speed N                         the animation's speed factor [default: 1]
   --seed N                          the animation's seed [default: 1]
 
-mdbook: an mdBook preprocessor; add `[preprocessor.svcroute]` to book.toml and every
-```svcroute block of manifests (optionally starting with a `# query: FLAGS` line) becomes
-its rendered SVG.
+mdbook: an mdBook preprocessor. With `[preprocessor.svcroute]` and
+`command = \"svcroute mdbook\"` in book.toml, every ```svcroute block of manifests (optionally
+starting with a `# query: FLAGS` line) becomes its rendered SVG (docs/embedding.md).
 
 get options:
   -o wide                           add the wide columns
@@ -67,8 +67,6 @@ common options:
   -q, --quiet                       do not print notices (what svcroute filled in or skipped)
   -h, --help                        print this help
   -V, --version                     print the version
-
-Explain's options also select what render and link show.
 
 Exit status: 0 success, 1 input errors or a query naming what does not exist, 2 usage errors.
 ";
