@@ -52,12 +52,38 @@ fn check_file(path: &Path, actual: Option<&str>) -> Option<String> {
     if expected.as_deref() == actual {
         return None;
     }
+    let (expected, actual) = (expected.as_deref(), actual);
+    // An SVG is a few very long lines: show where it starts to differ, not all of it.
+    if let (Some(expected), Some(actual)) = (expected, actual) {
+        if expected.len() + actual.len() > 20_000 {
+            return Some(format!(
+                "{}: differs from line {}\n(UPDATE_GOLDEN=1 rewrites it; review the diff)",
+                path.display(),
+                first_difference(expected, actual)
+            ));
+        }
+    }
     Some(format!(
         "{}: expected\n{}\n--- but got\n{}\n(UPDATE_GOLDEN=1 rewrites it; review the diff)",
         path.display(),
-        expected.as_deref().unwrap_or("<no file>"),
+        expected.unwrap_or("<no file>"),
         actual.unwrap_or("<nothing>")
     ))
+}
+
+/// "LINE: expected `…` but got `…`", around the first character where the texts differ.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let mut lines = expected.lines().zip(actual.lines()).enumerate();
+    let Some((idx, (want, got))) = lines.find(|(_, (want, got))| want != got) else {
+        return format!(
+            "{}: one text has more lines",
+            expected.lines().count().min(actual.lines().count()) + 1
+        );
+    };
+    let at = want.chars().zip(got.chars()).take_while(|(a, b)| a == b).count();
+    let around =
+        |line: &str| -> String { line.chars().skip(at.saturating_sub(60)).take(160).collect() };
+    format!("{}: expected `…{}…` but got `…{}…`", idx + 1, around(want), around(got))
 }
 
 /// The shares of a JSON explanation's paths and pods each sum to exactly 1 (when it has
