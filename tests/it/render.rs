@@ -202,7 +202,10 @@ fn chromium_draws_an_exported_svg() {
     std::fs::write(dir.join("blank.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
     let screenshot = |name: &str| -> Vec<u8> {
         let png = dir.join(format!("{name}.png"));
-        let output = Command::new(chromium)
+        // `timeout` ends a chromium that hangs, so the test fails instead of stalling CI.
+        let output = Command::new("timeout")
+            .arg("120")
+            .arg(chromium)
             .args([
                 "--headless",
                 "--no-sandbox",
