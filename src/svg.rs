@@ -119,9 +119,12 @@ pub fn write(scene: &Scene, options: &Options) -> String {
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"svcroute\" viewBox=\"0 0 {width:.1} {height:.1}\" \
-width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-labelledby=\"svcroute-title\">"
+width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
+        escape(&options.title)
     );
-    let _ = write!(out, "<title id=\"svcroute-title\">{}</title>", escape(&options.title));
+    // No element ids: several pictures may share one HTML page (compare mode, an mdBook
+    // chapter), and ids must be unique there. The root's aria-label names the picture.
+    let _ = write!(out, "<title>{}</title>", escape(&options.title));
     let _ = write!(out, "<style>{}</style>", style(options.theme));
     let _ = write!(
         out,
