@@ -395,6 +395,8 @@ mod tests {
             outcome: Outcome::Delivered,
             reason: "delivered".into(),
             paths: vec![path],
+            omitted_paths: 0,
+            omitted_share: Share::ZERO,
             pods: vec![route::PodShare {
                 pod: "kiada-001".into(),
                 node: Some("kind-worker2".into()),

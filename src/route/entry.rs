@@ -3,6 +3,7 @@
 //!
 //! Errors name what exists, so a typo is fixed in one try.
 
+use super::lookup;
 use super::{Client, Entry, EntryKind, PortSelector, Query, QueryError, ResolvedClient};
 use crate::model::{Cluster, IpMode, Node, Service, ServicePort, ServiceType};
 use std::net::SocketAddr;
@@ -54,16 +55,14 @@ fn pick_node<'a>(
     entry: EntryKind,
 ) -> Result<&'a Node, QueryError> {
     match wanted {
-        Some(name) => cluster.node(name).ok_or_else(|| QueryError::NoNode {
+        Some(name) => lookup::node(cluster, name).ok_or_else(|| QueryError::NoNode {
             name: name.to_string(),
             existing: node_names(cluster),
         }),
-        None => {
-            nodes_by_name(cluster).into_iter().next().ok_or_else(|| QueryError::EntryUnavailable {
-                entry,
-                reason: "the cluster has no nodes to send the packet to".to_string(),
-            })
-        }
+        None => lookup::first_node(cluster).ok_or_else(|| QueryError::EntryUnavailable {
+            entry,
+            reason: "the cluster has no nodes to send the packet to".to_string(),
+        }),
     }
 }
 
@@ -106,7 +105,7 @@ fn resolve_client(
             ClientKind::External,
         )),
         Client::Node(name) => {
-            let node = cluster.node(name).ok_or_else(|| QueryError::NoNode {
+            let node = lookup::node(cluster, name).ok_or_else(|| QueryError::NoNode {
                 name: name.clone(),
                 existing: node_names(cluster),
             })?;
@@ -120,7 +119,7 @@ fn resolve_client(
             ))
         }
         Client::Pod { namespace, name } => {
-            let pod = cluster.pod(namespace, name).ok_or_else(|| QueryError::NoPod {
+            let pod = lookup::pod(cluster, namespace, name).ok_or_else(|| QueryError::NoPod {
                 namespace: namespace.clone(),
                 name: name.clone(),
                 existing: cluster
@@ -130,7 +129,7 @@ fn resolve_client(
                     .map(|pod| pod.name.clone())
                     .collect(),
             })?;
-            let node = pod.node_name.as_deref().and_then(|node| cluster.node(node));
+            let node = pod.node_name.as_deref().and_then(|node| lookup::node(cluster, node));
             let (Some(node), Some(pod_ip)) = (node, pod.ip) else {
                 return Err(QueryError::EntryUnavailable {
                     entry,
@@ -177,8 +176,8 @@ pub fn skipped_by_kube_proxy(service: &Service) -> Option<String> {
 
 /// Resolves service, port, client and entry point.
 pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, QueryError> {
-    let service =
-        cluster.service(&query.namespace, &query.service).ok_or_else(|| QueryError::NoService {
+    let service = lookup::service(cluster, &query.namespace, &query.service).ok_or_else(|| {
+        QueryError::NoService {
             namespace: query.namespace.clone(),
             name: query.service.clone(),
             existing: cluster
@@ -187,7 +186,8 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
                 .filter(|service| service.namespace == query.namespace)
                 .map(|service| service.name.clone())
                 .collect(),
-        })?;
+        }
+    })?;
     let default_kind = match service.type_ {
         ServiceType::LoadBalancer => EntryKind::LoadBalancer,
         ServiceType::NodePort => EntryKind::NodePort,

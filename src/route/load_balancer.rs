@@ -1,8 +1,8 @@
 //! The load balancer in front of the nodes: which nodes the cloud service controller puts
 //! in its backend pool, and which of them pass the health check (facts 8.1, 8.4, 5.4).
 
-use super::endpoints::local_ready_endpoints;
 use crate::model::{Cluster, Node, Service, TrafficPolicy};
+use std::collections::BTreeSet;
 
 /// The label that keeps a node out of load-balancer pools (facts 8.4).
 pub const EXCLUDE_LABEL: &str = "node.kubernetes.io/exclude-from-external-load-balancers";
@@ -39,17 +39,17 @@ pub fn excluded_from_pool(node: &Node) -> Option<String> {
 }
 
 /// The load balancer's view of the nodes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Pool {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pool<'a> {
     /// Nodes in the backend set, sorted by name.
-    pub members: Vec<String>,
+    pub members: Vec<&'a Node>,
     /// Nodes left out, with the reason.
-    pub excluded: Vec<(String, String)>,
+    pub excluded: Vec<(&'a Node, String)>,
     /// Members that get new connections: all of them under eTP Cluster; under eTP Local
     /// those whose health check on healthCheckNodePort answers 200.
-    pub healthy: Vec<String>,
+    pub healthy: Vec<&'a Node>,
     /// Members whose health check answers 503 (eTP Local only).
-    pub failing: Vec<String>,
+    pub failing: Vec<&'a Node>,
 }
 
 /// The pool and its health for `service` under `external` policy.
@@ -57,20 +57,32 @@ pub struct Pool {
 /// Under eTP Local every kube-proxy answers 200 on healthCheckNodePort only with at least one
 /// local ready endpoint (terminating ones do not count; facts 8.1), so the load balancer
 /// spreads new connections evenly over those nodes only (facts 5.4).
-pub fn pool(cluster: &Cluster, service: &Service, external: TrafficPolicy) -> Pool {
+///
+/// O(nodes + endpoints): the nodes with a ready endpoint are collected once, not once per node.
+pub fn pool<'a>(cluster: &'a Cluster, service: &Service, external: TrafficPolicy) -> Pool<'a> {
     let mut nodes: Vec<&Node> = cluster.nodes.iter().collect();
-    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    if !super::lookup::nodes_are_sorted(cluster) {
+        nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    // `local_ready_endpoints(service, node) > 0`, for every node at once.
+    let with_ready_endpoint: BTreeSet<&str> = service
+        .ports
+        .iter()
+        .flat_map(|port| &port.endpoints)
+        .filter(|endpoint| endpoint.is_ready)
+        .filter_map(|endpoint| endpoint.node_name.as_deref())
+        .collect();
     let mut pool = Pool::default();
     for node in nodes {
         if let Some(reason) = excluded_from_pool(node) {
-            pool.excluded.push((node.name.clone(), reason));
+            pool.excluded.push((node, reason));
             continue;
         }
-        pool.members.push(node.name.clone());
-        if external == TrafficPolicy::Cluster || local_ready_endpoints(service, &node.name) > 0 {
-            pool.healthy.push(node.name.clone());
+        pool.members.push(node);
+        if external == TrafficPolicy::Cluster || with_ready_endpoint.contains(node.name.as_str()) {
+            pool.healthy.push(node);
         } else {
-            pool.failing.push(node.name.clone());
+            pool.failing.push(node);
         }
     }
     pool

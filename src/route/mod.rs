@@ -25,6 +25,7 @@ pub mod chain;
 pub mod endpoints;
 pub mod entry;
 pub mod load_balancer;
+mod lookup;
 pub mod nat;
 mod paths;
 pub mod proxy;
@@ -42,6 +43,11 @@ pub use share::Share;
 
 /// The source port the simulated client uses, fixed so output is deterministic.
 pub const CLIENT_PORT: u16 = 51234;
+
+/// The most paths an [`Explanation`] lists. Beyond it, whole nodes are left out (the last
+/// ones by name), except when the first node alone has more endpoints: then its first
+/// paths by pod name are listed. Shares of pods stay exact over every path.
+pub const MAX_PATHS: usize = 1000;
 
 /// The default outside client: an address from TEST-NET-3 (RFC 5737).
 pub const DEFAULT_CLIENT_IP: &str = "203.0.113.10";
@@ -291,8 +297,15 @@ pub struct Explanation {
     /// `Delivered` when every path is delivered; otherwise the outcome of the paths that fail.
     pub outcome: Outcome,
     pub reason: String,
-    /// Sorted by (via node, pod); shares sum to 1.
+    /// Sorted by (via node, pod); with `omitted_share` their shares sum to 1. At most
+    /// [`MAX_PATHS`]: the paths through the first nodes by name (see `omitted_paths`).
     pub paths: Vec<Path>,
+    /// Paths not listed in `paths` because there are more than [`MAX_PATHS`] (a load
+    /// balancer over thousands of nodes makes one path per node and endpoint). `pods`,
+    /// `outcome` and `reason` still count every path, listed or not; a warning says so.
+    pub omitted_paths: usize,
+    /// The share of new connections that takes an omitted path: zero when none is omitted.
+    pub omitted_share: Share,
     /// Sorted by pod name; only pods with a non-zero share.
     pub pods: Vec<PodShare>,
     /// The nodes the load balancer sends to (load-balancer entry only), sorted by name.

@@ -1,17 +1,63 @@
 //! From a resolved query to the explanation: which node's kube-proxy decides, with which
 //! weight (the load balancer's spread, facts 5.4 and 8), and the summary over all paths.
 
+use super::endpoints::Categorized;
 use super::entry::{ClientKind, Resolved};
 use super::load_balancer::pool;
+use super::lookup;
 use super::nat::apply;
-use super::proxy::{Arrival, Destination, Rules};
+use super::proxy::{Arrival, Destination, Rule, Rules, TopologyKey};
 use super::{
     EntryKind, Explanation, Hop, Outcome, Packet, Path, Place, PodShare, Policy, PortInfo, Query,
-    Rewrite, Share, CLIENT_PORT,
+    Rewrite, Share, CLIENT_PORT, MAX_PATHS,
 };
 use crate::model::{Cluster, IpMode, Node, SessionAffinity, TrafficPolicy};
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, SocketAddr};
+
+/// Per-node warnings (left out of the pool, failing the health check) named one by one up
+/// to this many; the rest are counted in one line, so 5,000 nodes make 21 warnings, not 5,000.
+const MAX_NODE_WARNINGS: usize = 20;
+
+/// A sum of many equal weights without a fraction addition per node: the load balancer
+/// gives each of its nodes the same 1/H.
+#[derive(Debug, Clone, Copy)]
+struct WeightSum {
+    unit: Share,
+    count: u128,
+    rest: Share,
+}
+
+impl WeightSum {
+    const ZERO: WeightSum = WeightSum { unit: Share::ZERO, count: 0, rest: Share::ZERO };
+
+    fn add(&mut self, weight: Share) {
+        if self.count == 0 {
+            self.unit = weight;
+            self.count = 1;
+        } else if weight == self.unit {
+            self.count += 1;
+        } else {
+            self.rest = self.rest.add(weight);
+        }
+    }
+
+    fn total(self) -> Share {
+        self.unit.mul(Share::new(self.count, 1)).add(self.rest)
+    }
+}
+
+/// What makes two arrivals decide alike: the node's topology key (what
+/// `CategorizeEndpoints` reads of it), whether `KUBE-FW-…` lets the source through on it,
+/// and the packet as the rules see it.
+type GroupKey<'a> = (TopologyKey<'a>, bool, IpAddr, Destination, bool);
+
+/// Arrivals that decide alike, and the weight they carry together.
+struct Group {
+    /// The first arrival of the group, which stands for all of them.
+    first: usize,
+    weight: WeightSum,
+}
 
 fn hop(from: Place, to: Place, before: Packet, rewrites: Vec<Rewrite>) -> Hop {
     Hop { from, to, before, after: apply(before, &rewrites), rewrites }
@@ -64,25 +110,25 @@ pub fn explain(
         .load_balancer_ingress
         .iter()
         .find_map(|ingress| ingress.ip.filter(|_| ingress.ip_mode == IpMode::Vip));
-    let rules = Rules {
+    let rules = Rules::new(
         cluster,
         service,
         port,
-        external_traffic_policy: policy.external_traffic_policy,
-        internal_traffic_policy: policy.internal_traffic_policy,
+        policy.external_traffic_policy,
+        policy.internal_traffic_policy,
         load_balancer_ip,
-        nodes: cluster.nodes.iter().map(|node| (node.name.as_str(), node)).collect(),
-        endpoint_chains: Rules::endpoint_chains_of(service, port),
-    };
+    );
     let client = &resolved.client;
     let packet =
         Packet { src: SocketAddr::new(client.ip, CLIENT_PORT), dst: resolved.entry.address };
-    let client_node = client.node.as_deref().and_then(|name| cluster.node(name));
-    let entry_node = resolved.entry.node.as_deref().and_then(|name| cluster.node(name));
+    let client_node = client.node.as_deref().and_then(|name| lookup::node(cluster, name));
+    let entry_node = resolved.entry.node.as_deref().and_then(|name| lookup::node(cluster, name));
     let is_in_cluster = resolved.client_kind != ClientKind::External;
     let mut arrivals: Vec<Arrival<'_>> = Vec::new();
     let mut lb_paths: Vec<Path> = Vec::new();
     let mut load_balancer_nodes = Vec::new();
+    // The load balancer's arrivals get their hops only when their paths are listed.
+    let mut lb_hops: Option<(Hop, IpMode)> = None;
 
     // The client's own node, for in-cluster clients whose packets its rules capture.
     let at_own_node = |destination: Destination| -> Option<Arrival<'_>> {
@@ -180,17 +226,33 @@ pub fn explain(
                 arrivals.extend(at_own_node(Destination::LoadBalancerIp));
             } else {
                 let lb_pool = pool(cluster, service, policy.external_traffic_policy);
-                for (name, why) in &lb_pool.excluded {
-                    warnings.push(format!("node {name} is not in the load balancer's pool: {why}"));
+                for (node, why) in lb_pool.excluded.iter().take(MAX_NODE_WARNINGS) {
+                    warnings.push(format!(
+                        "node {} is not in the load balancer's pool: {why}",
+                        node.name
+                    ));
+                }
+                if let Some(more) = lb_pool.excluded.len().checked_sub(MAX_NODE_WARNINGS + 1) {
+                    warnings.push(format!(
+                        "{} more nodes are not in the load balancer's pool either",
+                        more + 1
+                    ));
                 }
                 let health_port = service
                     .health_check_node_port
                     .map(|port| format!("healthCheckNodePort {port}"))
                     .unwrap_or_else(|| "healthCheckNodePort".to_string());
-                for name in &lb_pool.failing {
+                for node in lb_pool.failing.iter().take(MAX_NODE_WARNINGS) {
                     warnings.push(format!(
-                        "node {name} fails the load balancer's health check on {health_port} \
-                         (503: no ready local endpoint), so the load balancer sends it no new connections"
+                        "node {} fails the load balancer's health check on {health_port} \
+                         (503: no ready local endpoint), so the load balancer sends it no new connections",
+                        node.name
+                    ));
+                }
+                if let Some(more) = lb_pool.failing.len().checked_sub(MAX_NODE_WARNINGS + 1) {
+                    warnings.push(format!(
+                        "{} more nodes fail the load balancer's health check on {health_port} likewise",
+                        more + 1
                     ));
                 }
                 if cluster.uses_default_nodes {
@@ -248,54 +310,154 @@ pub fn explain(
                     lb_paths.push(lb_dead_end(first_hop, reason));
                 } else {
                     let weight = Share::new(1, lb_pool.healthy.len() as u128);
-                    load_balancer_nodes = lb_pool.healthy.clone();
-                    for node in lb_pool
-                        .healthy
-                        .iter()
-                        .filter_map(|name| rules.nodes.get(name.as_str()).copied())
-                    {
+                    load_balancer_nodes =
+                        lb_pool.healthy.iter().map(|node| node.name.clone()).collect();
+                    for node in &lb_pool.healthy {
                         arrivals.push(via_load_balancer(
                             node,
                             weight,
                             packet,
                             ip_mode,
                             port.node_port,
-                            first_hop.clone(),
                         ));
                     }
+                    lb_hops = Some((first_hop, ip_mode));
                 }
             }
         }
     }
 
-    let mut paths = lb_paths;
-    let mut failing_reasons = Vec::new();
-    let mut delivering_reasons = Vec::new();
+    // Pass 1, over every arrival: each node's verdict, from lists computed once per group
+    // of nodes that `CategorizeEndpoints` cannot tell apart (facts 2), so a load balancer
+    // over 5,000 nodes costs O(nodes + groups × endpoints), not O(nodes × endpoints).
+    let mut lists: BTreeMap<TopologyKey<'_>, Categorized<'_>> = BTreeMap::new();
+    let mut group_index: BTreeMap<GroupKey<'_>, usize> = BTreeMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut last_group: Option<(GroupKey<'_>, usize)> = None;
+    let mut n_paths_at: Vec<usize> = Vec::with_capacity(arrivals.len());
+    let mut delivering_rules: Vec<Rule<'_>> = Vec::new();
+    let mut failing_rules: Vec<Rule<'_>> = Vec::new();
+    let mut seen_rules: BTreeSet<Rule<'_>> = BTreeSet::new();
     let mut uses_terminating = false;
-    for arrival in arrivals {
-        let node_name = arrival.node.name.clone();
-        let (mut node_paths, decision) = rules.decide(arrival);
-        // Arrivals come in node-name order; only each node's own paths need sorting.
-        node_paths.sort_by(|a, b| path_order(a).cmp(&path_order(b)));
-        uses_terminating |= decision.uses_terminating;
-        let reasons = if decision.outcome == Outcome::Delivered {
-            &mut delivering_reasons
-        } else {
-            &mut failing_reasons
+    let mut has_dropping_node = false;
+    for (idx, arrival) in arrivals.iter().enumerate() {
+        let node = arrival.node;
+        let topology = rules.topology_key(node);
+        let allows = rules.source_range_allows(node, arrival.packet.src.ip());
+        let key = (
+            topology,
+            allows,
+            arrival.packet.src.ip(),
+            arrival.destination,
+            arrival.is_local_source,
+        );
+        let group = match last_group {
+            Some((last, group)) if last == key => group,
+            _ => *group_index.entry(key).or_insert_with(|| {
+                groups.push(Group { first: idx, weight: WeightSum::ZERO });
+                groups.len() - 1
+            }),
         };
-        if !reasons.contains(&decision.reason) {
-            reasons.push(decision.reason.clone());
+        last_group = Some((key, group));
+        if let Some(slot) = groups.get_mut(group) {
+            slot.weight.add(arrival.weight);
         }
-        if policy.internal_traffic_policy == TrafficPolicy::Local
+        let categorized = lists.entry(topology).or_insert_with(|| rules.categorize(node));
+        let verdict = rules.verdict(node, categorized, arrival);
+        n_paths_at.push(verdict.n_paths());
+        has_dropping_node |= verdict.outcome == Outcome::Dropped;
+        let rule = verdict.rule.on_node(&node.name);
+        if verdict.outcome == Outcome::Delivered {
+            uses_terminating |= verdict.list.iter().all(|endpoint| !endpoint.is_ready);
+        } else if policy.internal_traffic_policy == TrafficPolicy::Local
             && resolved.entry.kind == EntryKind::ClusterIp
-            && decision.outcome == Outcome::Dropped
+            && verdict.outcome == Outcome::Dropped
         {
             warnings.push(format!(
-                "internalTrafficPolicy Local and no local endpoint on node {node_name}"
+                "internalTrafficPolicy Local and no local endpoint on node {}",
+                node.name
             ));
         }
+        if seen_rules.insert(rule) {
+            match verdict.outcome {
+                Outcome::Delivered => delivering_rules.push(rule),
+                _ => failing_rules.push(rule),
+            }
+        }
+    }
+    let has_failing_node = !failing_rules.is_empty();
+
+    // Each pod's share over every arrival: Σ_N w_N · [p ∈ L_N] / |L_N| (facts 5.4), one
+    // group at a time, in the order of the groups' first nodes so that a pod's node is the
+    // one its first path names.
+    let mut by_pod: BTreeMap<String, (Option<String>, Share)> = BTreeMap::new();
+    for group in &groups {
+        let Some(arrival) = arrivals.get(group.first) else { continue };
+        let Some(categorized) = lists.get(&rules.topology_key(arrival.node)) else { continue };
+        let verdict = rules.verdict(arrival.node, categorized, arrival);
+        if verdict.outcome != Outcome::Delivered {
+            continue;
+        }
+        let share = group.weight.total().mul(Share::new(1, verdict.list.len() as u128));
+        let mut list = verdict.list.to_vec();
+        list.sort_by(|a, b| (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port)));
+        for endpoint in list {
+            let name = endpoint
+                .pod
+                .clone()
+                .unwrap_or_else(|| SocketAddr::new(endpoint.ip, endpoint.port).to_string());
+            let entry = by_pod.entry(name).or_insert((endpoint.node_name.clone(), Share::ZERO));
+            entry.1 = entry.1.add(share);
+        }
+    }
+
+    // Pass 2: the paths of the first nodes by name, up to MAX_PATHS, with hops and reasons.
+    let mut paths = lb_paths;
+    let mut omitted_paths = 0;
+    let mut omitted_share = WeightSum::ZERO;
+    let mut is_listing = true;
+    for (arrival, n_paths) in arrivals.into_iter().zip(n_paths_at) {
+        let room = MAX_PATHS.saturating_sub(paths.len());
+        let fits = n_paths <= room || (paths.is_empty() && room > 0);
+        if !is_listing || !fits {
+            is_listing = false;
+            omitted_paths += n_paths;
+            omitted_share.add(arrival.weight);
+            continue;
+        }
+        let arrival = match &lb_hops {
+            Some((first_hop, ip_mode)) => with_load_balancer_hops(arrival, first_hop, *ip_mode),
+            None => arrival,
+        };
+        let weight = arrival.weight;
+        let (mut node_paths, _) = rules.decide(arrival, room);
+        if n_paths > node_paths.len() {
+            // Only the first node can be cut: its first paths by pod are listed.
+            let left_out = n_paths - node_paths.len();
+            omitted_paths += left_out;
+            omitted_share.add(weight.mul(Share::new(left_out as u128, n_paths as u128)));
+            is_listing = false;
+        }
+        // Arrivals come in node-name order; only each node's own paths need sorting.
+        node_paths.sort_by(|a, b| path_order(a).cmp(&path_order(b)));
         paths.extend(node_paths);
     }
+    let omitted_share = omitted_share.total();
+    if omitted_paths > 0 {
+        let listed_nodes: BTreeSet<&str> =
+            paths.iter().filter_map(|path| path.via_node.as_deref()).collect();
+        warnings.push(format!(
+            "{omitted_paths} of the {} paths are not listed (those through nodes after {}, {} of new connections): \
+             the pods' shares still count every node",
+            omitted_paths + paths.len(),
+            listed_nodes.last().copied().unwrap_or("the first"),
+            omitted_share.percent()
+        ));
+    }
+    let delivering_reasons: Vec<String> =
+        delivering_rules.iter().map(|rule| rules.rule_text(*rule)).collect();
+    let mut failing_reasons: Vec<String> =
+        failing_rules.iter().map(|rule| rules.rule_text(*rule)).collect();
     for path in &paths {
         if path.via_node.is_none()
             && path.outcome != Outcome::Delivered
@@ -342,33 +504,25 @@ pub fn explain(
     }
 
     debug_assert!(paths.windows(2).all(|pair| path_order(&pair[0]) <= path_order(&pair[1])));
-    let outcome = if paths.iter().all(|path| path.outcome == Outcome::Delivered) {
+    let ends_at_load_balancer = paths.iter().any(|path| path.via_node.is_none());
+    let outcome = if !has_failing_node && !ends_at_load_balancer {
         Outcome::Delivered
-    } else if paths.iter().any(|path| path.outcome == Outcome::Dropped) {
+    } else if has_dropping_node || ends_at_load_balancer {
+        // A dead end at the load balancer is a hang (`lb_dead_end`).
         Outcome::Dropped
     } else {
         Outcome::Rejected
     };
     let reason =
         if outcome == Outcome::Delivered { delivering_reasons } else { failing_reasons }.join("; ");
-    let mut by_pod: BTreeMap<String, (Option<String>, Share)> = BTreeMap::new();
-    for path in paths.iter().filter(|path| path.outcome == Outcome::Delivered) {
-        if let Some(target) = &path.target {
-            let name = target
-                .pod
-                .clone()
-                .unwrap_or_else(|| SocketAddr::new(target.ip, target.port).to_string());
-            let entry = by_pod.entry(name).or_insert((target.node.clone(), Share::ZERO));
-            entry.1 = entry.1.add(path.share);
-        }
-    }
     let pods = by_pod
         .into_iter()
         .filter(|(_, (_, share))| !share.is_zero())
         .map(|(pod, (node, share))| PodShare { pod, node, share })
         .collect();
     debug_assert!(
-        paths.is_empty() || paths.iter().map(|path| path.share).sum::<Share>() == Share::ONE
+        paths.is_empty()
+            || paths.iter().map(|path| path.share).sum::<Share>().add(omitted_share) == Share::ONE
     );
 
     Ok(Explanation {
@@ -387,6 +541,8 @@ pub fn explain(
         outcome,
         reason,
         paths,
+        omitted_paths,
+        omitted_share,
         pods,
         load_balancer_nodes,
         session_affinity_timeout,
@@ -419,7 +575,8 @@ fn arrive_from_outside<'a>(
     }
 }
 
-/// A packet the load balancer hands to `node`.
+/// A packet the load balancer hands to `node`, without its hops (see
+/// [`with_load_balancer_hops`]): thousands of nodes are decided, only the listed get hops.
 ///
 /// ipMode VIP: the packet reaches the node unchanged, dst = LB IP:port, and kube-proxy's
 /// "loadbalancer IP" rule catches it. ipMode Proxy: the LB opens its own connection to
@@ -431,28 +588,42 @@ fn via_load_balancer<'a>(
     packet: Packet,
     ip_mode: IpMode,
     node_port: Option<u16>,
-    first_hop: Hop,
 ) -> Arrival<'a> {
-    let (rewrites, destination) = match (ip_mode, node_port) {
-        (IpMode::Proxy, Some(node_port)) => (
-            vec![
-                Rewrite::Dnat { to: SocketAddr::new(node.internal_ip, node_port) },
-                Rewrite::Snat { to: packet.dst.ip() },
-            ],
-            Destination::NodePort,
-        ),
-        _ => (Vec::new(), Destination::LoadBalancerIp),
+    let (arrived, destination) = match (ip_mode, node_port) {
+        (IpMode::Proxy, Some(node_port)) => {
+            (apply(packet, &load_balancer_rewrites(node, packet, node_port)), Destination::NodePort)
+        }
+        _ => (packet, Destination::LoadBalancerIp),
+    };
+    Arrival { node, weight, hops: Vec::new(), packet: arrived, destination, is_local_source: false }
+}
+
+/// The proxying load balancer's rewrites: DNAT to the node port, SNAT to its own address.
+fn load_balancer_rewrites(node: &Node, packet: Packet, node_port: u16) -> Vec<Rewrite> {
+    vec![
+        Rewrite::Dnat { to: SocketAddr::new(node.internal_ip, node_port) },
+        Rewrite::Snat { to: packet.dst.ip() },
+    ]
+}
+
+/// Adds the hops client → load balancer → node to an arrival of [`via_load_balancer`].
+fn with_load_balancer_hops<'a>(
+    mut arrival: Arrival<'a>,
+    first_hop: &Hop,
+    ip_mode: IpMode,
+) -> Arrival<'a> {
+    let node = arrival.node;
+    let packet = first_hop.before;
+    let rewrites = match (ip_mode, arrival.destination) {
+        (IpMode::Proxy, Destination::NodePort) => {
+            load_balancer_rewrites(node, packet, arrival.packet.dst.port())
+        }
+        _ => Vec::new(),
     };
     let second = hop(Place::LoadBalancer, Place::Node(node.name.clone()), packet, rewrites);
-    let arrived = second.after;
-    Arrival {
-        node,
-        weight,
-        hops: vec![first_hop, second],
-        packet: arrived,
-        destination,
-        is_local_source: false,
-    }
+    debug_assert_eq!(second.after, arrival.packet);
+    arrival.hops = vec![first_hop.clone(), second];
+    arrival
 }
 
 /// A connection that ends at the load balancer.

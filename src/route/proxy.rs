@@ -8,15 +8,17 @@
 use super::chain::{endpoint_chain, service_port_suffix};
 use super::endpoints::{
     categorize_endpoints, is_externally_accessible, uses_cluster_endpoints, uses_local_endpoints,
+    Categorized, ZONE_LABEL,
 };
+use super::lookup;
 use super::nat::{apply, masquerade_address};
 use super::{Hop, Outcome, Packet, Path, Place, Rewrite, Share, Target};
 use crate::model::{Cluster, Endpoint, Node, Service, ServicePort, TrafficPolicy};
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 
 /// The kind of address the packet is addressed to when it meets the rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Destination {
     /// `KUBE-SERVICES` "<spn> cluster IP" → the internal policy chain.
     ClusterIp,
@@ -54,10 +56,81 @@ pub struct Rules<'a> {
     pub internal_traffic_policy: TrafficPolicy,
     /// The load balancer's ingress IP, for the source-range exception (facts 3.4 notes).
     pub load_balancer_ip: Option<IpAddr>,
-    /// The cluster's nodes by name, so a path finds its endpoint's node in O(log n).
-    pub nodes: BTreeMap<&'a str, &'a Node>,
-    /// Each endpoint's `KUBE-SEP-…` chain, hashed once rather than once per node.
-    pub endpoint_chains: BTreeMap<SocketAddr, String>,
+    /// Every node name an endpoint of the port mentions (`nodeName`, `hints.forNodes`):
+    /// `CategorizeEndpoints` gives the same lists on every node not named here (in one zone).
+    pub mentioned_nodes: BTreeSet<&'a str>,
+    /// Some endpoint carries a zone hint, so a node's zone can change its lists.
+    pub has_zone_hints: bool,
+}
+
+/// The inputs of `CategorizeEndpoints` that differ between nodes: nodes with equal keys get
+/// equal lists (facts 2.2, 2.3), so the lists are computed once per key, not once per node.
+pub type TopologyKey<'a> = (Option<&'a str>, Option<&'a str>);
+
+/// Which kube-proxy rule decides, without its words: reasons are rendered only for what is
+/// shown, not for each of thousands of nodes ([`Rules::rule_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rule<'a> {
+    /// No ready or serving endpoint anywhere: REJECT (facts 3.4 rows 7, 12).
+    NoEndpoints { is_cluster_ip: bool },
+    /// Cluster IP → `KUBE-SVC-…` (iTP Cluster).
+    ClusterIpToSvc { is_masqueraded: bool },
+    /// iTP Local and no local endpoint on the node: DROP (row 4).
+    InternalLocalWithoutEndpoint { node: &'a str },
+    /// Cluster IP → `KUBE-SVL-…` (iTP Local).
+    ClusterIpToSvl { is_masqueraded: bool },
+    /// Outside `loadBalancerSourceRanges`: DROP (row 16).
+    OutsideSourceRanges { src: IpAddr },
+    /// `KUBE-EXT-…` masquerades, then `KUBE-SVC-…` (eTP Cluster).
+    ExternalCluster,
+    /// eTP Local, the source is a pod: short-circuit to `KUBE-SVC-…` (row 21).
+    PodShortCircuit,
+    /// eTP Local, the source is the node: masquerade and short-circuit (row 24).
+    NodeShortCircuit,
+    /// eTP Local and no local endpoint on the node: DROP (rows 11, 15, 19).
+    ExternalLocalWithoutEndpoint { node: &'a str },
+    /// `KUBE-EXT-…` → `KUBE-SVL-…` (eTP Local).
+    ExternalLocalToSvl,
+    /// An empty list despite `hasAnyEndpoints` (not reachable when kube-proxy's invariants hold).
+    NoUsableEndpoint { node: &'a str },
+}
+
+/// What one node's rules do with a packet, before any path is built.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdict<'a, 'c> {
+    pub outcome: Outcome,
+    pub rule: Rule<'a>,
+    /// The endpoints the policy chain picks from with equal probability; empty unless
+    /// delivered.
+    pub list: &'c [&'a Endpoint],
+    pub is_masqueraded: bool,
+}
+
+impl<'a> Rule<'a> {
+    /// The same rule as it reads on `node`: the rules that name a node name that one.
+    pub fn on_node(self, node: &'a str) -> Rule<'a> {
+        match self {
+            Rule::InternalLocalWithoutEndpoint { .. } => {
+                Rule::InternalLocalWithoutEndpoint { node }
+            }
+            Rule::ExternalLocalWithoutEndpoint { .. } => {
+                Rule::ExternalLocalWithoutEndpoint { node }
+            }
+            Rule::NoUsableEndpoint { .. } => Rule::NoUsableEndpoint { node },
+            other => other,
+        }
+    }
+}
+
+impl Verdict<'_, '_> {
+    /// The number of paths the node's decision makes: one per endpoint, or one that ends there.
+    pub fn n_paths(&self) -> usize {
+        if self.outcome == Outcome::Delivered {
+            self.list.len()
+        } else {
+            1
+        }
+    }
 }
 
 /// What a node decided, before it is split into paths.
@@ -70,7 +143,35 @@ pub struct Decision {
     pub uses_terminating: bool,
 }
 
-impl Rules<'_> {
+impl<'a> Rules<'a> {
+    /// The rules for one service port under the given policies.
+    pub fn new(
+        cluster: &'a Cluster,
+        service: &'a Service,
+        port: &'a ServicePort,
+        external_traffic_policy: TrafficPolicy,
+        internal_traffic_policy: TrafficPolicy,
+        load_balancer_ip: Option<IpAddr>,
+    ) -> Self {
+        let mut mentioned_nodes = BTreeSet::new();
+        let mut has_zone_hints = false;
+        for endpoint in &port.endpoints {
+            mentioned_nodes.extend(endpoint.node_name.as_deref());
+            mentioned_nodes.extend(endpoint.hint_nodes.iter().map(String::as_str));
+            has_zone_hints |= !endpoint.hint_zones.is_empty();
+        }
+        Self {
+            cluster,
+            service,
+            port,
+            external_traffic_policy,
+            internal_traffic_policy,
+            load_balancer_ip,
+            mentioned_nodes,
+            has_zone_hints,
+        }
+    }
+
     /// `servicePortName` as kube-proxy prints it in rule comments (facts 6.3): `ns/svc:port`,
     /// or `ns/svc` for an unnamed port.
     pub fn service_port_name(&self) -> String {
@@ -81,29 +182,33 @@ impl Rules<'_> {
         }
     }
 
-    /// The `KUBE-SEP-…` chain names of every endpoint of `port`, for [`Rules::endpoint_chains`].
-    pub fn endpoint_chains_of(
-        service: &Service,
-        port: &ServicePort,
-    ) -> BTreeMap<SocketAddr, String> {
-        let spn = if port.name.is_empty() {
-            format!("{}/{}", service.namespace, service.name)
-        } else {
-            format!("{}/{}:{}", service.namespace, service.name, port.name)
-        };
-        let protocol = port.protocol.as_str().to_lowercase();
-        port.endpoints
-            .iter()
-            .map(|endpoint| {
-                let to = SocketAddr::new(endpoint.ip, endpoint.port);
-                (to, endpoint_chain(&spn, &protocol, to))
-            })
-            .collect()
-    }
-
     /// The 16-character hash shared by this service port's KUBE-SVC/SVL/EXT/FW chains.
     pub fn chain_suffix(&self) -> String {
         service_port_suffix(&self.service_port_name(), &self.port.protocol.as_str().to_lowercase())
+    }
+
+    /// What of `node` `CategorizeEndpoints` reads: its name only if an endpoint mentions it,
+    /// its zone only if some endpoint has a zone hint.
+    pub fn topology_key(&self, node: &'a Node) -> TopologyKey<'a> {
+        let name = node.name.as_str();
+        let zone =
+            self.has_zone_hints.then(|| node.labels.get(ZONE_LABEL).map(String::as_str)).flatten();
+        (self.mentioned_nodes.contains(name).then_some(name), zone)
+    }
+
+    /// `CategorizeEndpoints` for `node` and this port (facts 2).
+    pub fn categorize(&self, node: &Node) -> Categorized<'a> {
+        let accessible = is_externally_accessible(self.service, self.port);
+        categorize_endpoints(
+            &self.port.endpoints,
+            node,
+            uses_cluster_endpoints(accessible, self.internal_traffic_policy),
+            uses_local_endpoints(
+                accessible,
+                self.internal_traffic_policy,
+                self.external_traffic_policy,
+            ),
+        )
     }
 
     /// kube-proxy's ClusterCIDR local-traffic detector: "is the source a pod?" (facts 3.1).
@@ -117,7 +222,7 @@ impl Rules<'_> {
     }
 
     /// Whether `KUBE-FW-…` lets the source through (facts 3.4 row 16 and notes).
-    fn source_range_allows(&self, node: &Node, src: IpAddr) -> bool {
+    pub fn source_range_allows(&self, node: &Node, src: IpAddr) -> bool {
         let ranges = &self.service.load_balancer_source_ranges;
         if ranges.is_empty() || ranges.iter().any(|range| range.contains(src)) {
             return true;
@@ -127,128 +232,74 @@ impl Rules<'_> {
             && ranges.iter().any(|range| range.contains(node.internal_ip))
     }
 
-    /// Decides for one arrival and returns its paths (one per endpoint, or one that ends
-    /// at the node).
-    pub fn decide(&self, arrival: Arrival<'_>) -> (Vec<Path>, Decision) {
-        let spn = self.service_port_name();
-        let hash = self.chain_suffix();
-        let accessible = is_externally_accessible(self.service, self.port);
-        let categorized = categorize_endpoints(
-            &self.port.endpoints,
-            arrival.node,
-            uses_cluster_endpoints(accessible, self.internal_traffic_policy),
-            uses_local_endpoints(
-                accessible,
-                self.internal_traffic_policy,
-                self.external_traffic_policy,
-            ),
-        );
+    /// The master table (facts 3.4) for one arrival at `node`, whose lists are `categorized`.
+    /// No strings: this runs for every node the load balancer may pick.
+    pub fn verdict<'c>(
+        &self,
+        node: &'a Node,
+        categorized: &'c Categorized<'a>,
+        arrival: &Arrival<'_>,
+    ) -> Verdict<'a, 'c> {
         let src = arrival.packet.src.ip();
         let is_pod_source = self.is_pod_source(src);
         let is_cluster_ip = arrival.destination == Destination::ClusterIp;
-
-        if !categorized.has_any_endpoints {
-            let filter = if is_cluster_ip { "KUBE-SERVICES" } else { "KUBE-EXTERNAL-SERVICES" };
-            let reason = format!(
-                "no ready or serving endpoint exists anywhere: the filter chain {filter} REJECTs it \
-                 (\"{spn} has no endpoints\"), so the client sees connection refused"
-            );
-            return self.ends_here(arrival, Outcome::Rejected, reason);
-        }
-
-        let ends_dropped = |arrival: Arrival<'_>, reason: String| {
-            self.ends_here(arrival, Outcome::Dropped, reason)
+        let ends = |outcome: Outcome, rule: Rule<'a>| Verdict {
+            outcome,
+            rule,
+            list: &[],
+            is_masqueraded: false,
         };
-        let (list, is_masqueraded, reason): (Vec<&Endpoint>, bool, String) = if is_cluster_ip {
+        if !categorized.has_any_endpoints {
+            return ends(Outcome::Rejected, Rule::NoEndpoints { is_cluster_ip });
+        }
+        let node_name = node.name.as_str();
+        let (list, is_masqueraded, rule): (&'c [&'a Endpoint], bool, Rule<'a>) = if is_cluster_ip {
             // The SVC/SVL chain's first rule marks sources outside the cluster CIDR
             // (`! -s <clusterCIDR>`), when the detector is implemented (facts 3.2 step 1).
             let is_masqueraded = is_pod_source == Some(false);
-            let mark = if is_masqueraded {
-                "; its first rule marks the packet for masquerade because the source is not in the cluster CIDR"
-            } else {
-                ""
-            };
             match self.internal_traffic_policy {
                 TrafficPolicy::Cluster => (
-                    categorized.cluster_endpoints.clone(),
+                    &categorized.cluster_endpoints,
                     is_masqueraded,
-                    format!("\"{spn} cluster IP\" jumps to KUBE-SVC-{hash} (internalTrafficPolicy Cluster){mark}"),
+                    Rule::ClusterIpToSvc { is_masqueraded },
                 ),
                 TrafficPolicy::Local if categorized.local_endpoints.is_empty() => {
-                    let reason = format!(
-                        "internalTrafficPolicy Local and node {} has no local endpoint: the filter chain \
-                         KUBE-SERVICES DROPs it (\"{spn} has no local endpoints\"), so the client hangs",
-                        arrival.node.name
+                    return ends(
+                        Outcome::Dropped,
+                        Rule::InternalLocalWithoutEndpoint { node: node_name },
                     );
-                    return ends_dropped(arrival, reason);
                 }
                 TrafficPolicy::Local => (
-                    categorized.local_endpoints.clone(),
+                    &categorized.local_endpoints,
                     is_masqueraded,
-                    format!(
-                        "\"{spn} cluster IP\" jumps to KUBE-SVL-{hash}: internalTrafficPolicy Local keeps it on \
-                         the node that handles it{mark}"
-                    ),
+                    Rule::ClusterIpToSvl { is_masqueraded },
                 ),
             }
         } else {
             if arrival.destination == Destination::LoadBalancerIp
-                && !self.source_range_allows(arrival.node, src)
+                && !self.source_range_allows(node, src)
             {
-                let ranges: Vec<String> = self
-                    .service
-                    .load_balancer_source_ranges
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                let reason = format!(
-                    "source {src} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW-{hash} and \
-                     KUBE-PROXY-FIREWALL DROPs it (\"{spn} traffic not accepted by KUBE-FW-{hash}\"), so the client hangs",
-                    ranges.join(", ")
-                );
-                return ends_dropped(arrival, reason);
+                return ends(Outcome::Dropped, Rule::OutsideSourceRanges { src });
             }
             match self.external_traffic_policy {
-                TrafficPolicy::Cluster => (
-                    categorized.cluster_endpoints.clone(),
-                    true,
-                    format!(
-                        "KUBE-EXT-{hash} masquerades external traffic under externalTrafficPolicy Cluster \
-                         (\"masquerade traffic for {spn} external destinations\"), then KUBE-SVC-{hash} picks from all endpoints"
-                    ),
-                ),
-                TrafficPolicy::Local if is_pod_source == Some(true) => (
-                    categorized.cluster_endpoints.clone(),
-                    false,
-                    format!(
-                        "the source is a pod, so KUBE-EXT-{hash} short-circuits to KUBE-SVC-{hash} without masquerade \
-                         (\"pod traffic for {spn} external destinations\"): externalTrafficPolicy Local is ignored"
-                    ),
-                ),
-                TrafficPolicy::Local if arrival.is_local_source => (
-                    categorized.cluster_endpoints.clone(),
-                    true,
-                    format!(
-                        "the source is the node itself, so KUBE-EXT-{hash} masquerades it and short-circuits to KUBE-SVC-{hash} \
-                         (\"masquerade LOCAL traffic for {spn} external destinations\"): externalTrafficPolicy Local is ignored"
-                    ),
-                ),
-                TrafficPolicy::Local if categorized.local_endpoints.is_empty() => {
-                    let reason = format!(
-                        "externalTrafficPolicy Local and node {} has no local endpoint: the filter chain \
-                         KUBE-EXTERNAL-SERVICES DROPs it (\"{spn} has no local endpoints\"), so the client hangs",
-                        arrival.node.name
-                    );
-                    return ends_dropped(arrival, reason);
+                TrafficPolicy::Cluster => {
+                    (&categorized.cluster_endpoints, true, Rule::ExternalCluster)
                 }
-                TrafficPolicy::Local => (
-                    categorized.local_endpoints.clone(),
-                    false,
-                    format!(
-                        "KUBE-EXT-{hash} jumps to KUBE-SVL-{hash} without masquerade: externalTrafficPolicy Local keeps it on \
-                         the node that received it, and the pod sees the client's address"
-                    ),
-                ),
+                TrafficPolicy::Local if is_pod_source == Some(true) => {
+                    (&categorized.cluster_endpoints, false, Rule::PodShortCircuit)
+                }
+                TrafficPolicy::Local if arrival.is_local_source => {
+                    (&categorized.cluster_endpoints, true, Rule::NodeShortCircuit)
+                }
+                TrafficPolicy::Local if categorized.local_endpoints.is_empty() => {
+                    return ends(
+                        Outcome::Dropped,
+                        Rule::ExternalLocalWithoutEndpoint { node: node_name },
+                    );
+                }
+                TrafficPolicy::Local => {
+                    (&categorized.local_endpoints, false, Rule::ExternalLocalToSvl)
+                }
             }
         };
         if list.is_empty() {
@@ -256,24 +307,111 @@ impl Rules<'_> {
             // `has_any_endpoints` means); answer as the filter table would rather than lose
             // the connection's share.
             debug_assert!(false, "empty endpoint list with has_any_endpoints");
-            let reason = format!(
-                "no usable endpoint on node {}: \"{spn} has no endpoints\"",
-                arrival.node.name
-            );
-            return self.ends_here(arrival, Outcome::Rejected, reason);
+            return ends(Outcome::Rejected, Rule::NoUsableEndpoint { node: node_name });
         }
+        Verdict { outcome: Outcome::Delivered, rule, list, is_masqueraded }
+    }
+
+    /// The node-level reason for `rule`, in plain words, naming the kube-proxy rule.
+    pub fn rule_text(&self, rule: Rule<'_>) -> String {
+        let spn = self.service_port_name();
+        let hash = self.chain_suffix();
+        let mark = |is_masqueraded: bool| {
+            if is_masqueraded {
+                "; its first rule marks the packet for masquerade because the source is not in the cluster CIDR"
+            } else {
+                ""
+            }
+        };
+        match rule {
+            Rule::NoEndpoints { is_cluster_ip } => {
+                let filter =
+                    if is_cluster_ip { "KUBE-SERVICES" } else { "KUBE-EXTERNAL-SERVICES" };
+                format!(
+                    "no ready or serving endpoint exists anywhere: the filter chain {filter} REJECTs it \
+                     (\"{spn} has no endpoints\"), so the client sees connection refused"
+                )
+            }
+            Rule::ClusterIpToSvc { is_masqueraded } => format!(
+                "\"{spn} cluster IP\" jumps to KUBE-SVC-{hash} (internalTrafficPolicy Cluster){}",
+                mark(is_masqueraded)
+            ),
+            Rule::InternalLocalWithoutEndpoint { node } => format!(
+                "internalTrafficPolicy Local and node {node} has no local endpoint: the filter chain \
+                 KUBE-SERVICES DROPs it (\"{spn} has no local endpoints\"), so the client hangs"
+            ),
+            Rule::ClusterIpToSvl { is_masqueraded } => format!(
+                "\"{spn} cluster IP\" jumps to KUBE-SVL-{hash}: internalTrafficPolicy Local keeps it on \
+                 the node that handles it{}",
+                mark(is_masqueraded)
+            ),
+            Rule::OutsideSourceRanges { src } => {
+                let ranges: Vec<String> = self
+                    .service
+                    .load_balancer_source_ranges
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                format!(
+                    "source {src} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW-{hash} and \
+                     KUBE-PROXY-FIREWALL DROPs it (\"{spn} traffic not accepted by KUBE-FW-{hash}\"), so the client hangs",
+                    ranges.join(", ")
+                )
+            }
+            Rule::ExternalCluster => format!(
+                "KUBE-EXT-{hash} masquerades external traffic under externalTrafficPolicy Cluster \
+                 (\"masquerade traffic for {spn} external destinations\"), then KUBE-SVC-{hash} picks from all endpoints"
+            ),
+            Rule::PodShortCircuit => format!(
+                "the source is a pod, so KUBE-EXT-{hash} short-circuits to KUBE-SVC-{hash} without masquerade \
+                 (\"pod traffic for {spn} external destinations\"): externalTrafficPolicy Local is ignored"
+            ),
+            Rule::NodeShortCircuit => format!(
+                "the source is the node itself, so KUBE-EXT-{hash} masquerades it and short-circuits to KUBE-SVC-{hash} \
+                 (\"masquerade LOCAL traffic for {spn} external destinations\"): externalTrafficPolicy Local is ignored"
+            ),
+            Rule::ExternalLocalWithoutEndpoint { node } => format!(
+                "externalTrafficPolicy Local and node {node} has no local endpoint: the filter chain \
+                 KUBE-EXTERNAL-SERVICES DROPs it (\"{spn} has no local endpoints\"), so the client hangs"
+            ),
+            Rule::ExternalLocalToSvl => format!(
+                "KUBE-EXT-{hash} jumps to KUBE-SVL-{hash} without masquerade: externalTrafficPolicy Local keeps it on \
+                 the node that received it, and the pod sees the client's address"
+            ),
+            Rule::NoUsableEndpoint { node } => {
+                format!("no usable endpoint on node {node}: \"{spn} has no endpoints\"")
+            }
+        }
+    }
+
+    /// Decides for one arrival and returns its paths (one per endpoint, or one that ends
+    /// at the node), at most `limit` of them: the first in (pod, IP, port) order.
+    pub fn decide(&self, arrival: Arrival<'a>, limit: usize) -> (Vec<Path>, Decision) {
+        let categorized = self.categorize(arrival.node);
+        let verdict = self.verdict(arrival.node, &categorized, &arrival);
+        let reason = self.rule_text(verdict.rule);
+        if verdict.outcome != Outcome::Delivered {
+            return self.ends_here(arrival, verdict.outcome, reason);
+        }
+        let list = verdict.list;
         let uses_terminating = list.iter().all(|endpoint| !endpoint.is_ready);
         let decision =
             Decision { outcome: Outcome::Delivered, reason: reason.clone(), uses_terminating };
-        let n_endpoints = list.len() as u128;
-        let paths = list
+        let share_on_node = Share::new(1, list.len() as u128);
+        let mut shown: Vec<&Endpoint> = list.to_vec();
+        if shown.len() > limit {
+            shown.sort_by(|a, b| (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port)));
+            shown.truncate(limit);
+        }
+        let spn = self.service_port_name();
+        let paths = shown
             .iter()
             .map(|endpoint| {
                 self.deliver(
                     &arrival,
                     endpoint,
-                    is_masqueraded,
-                    Share::new(1, n_endpoints),
+                    verdict.is_masqueraded,
+                    share_on_node,
                     &spn,
                     &reason,
                 )
@@ -330,7 +468,7 @@ impl Rules<'_> {
         let mut hops = arrival.hops.clone();
         let endpoint_node =
             endpoint.node_name.as_deref().filter(|name| *name != node.name.as_str());
-        match endpoint_node.and_then(|name| self.nodes.get(name).copied()) {
+        match endpoint_node.and_then(|name| lookup::node(self.cluster, name)) {
             Some(other) => {
                 hops.push(Hop {
                     from: Place::Node(node.name.clone()),
@@ -358,7 +496,7 @@ impl Rules<'_> {
         let protocol = self.port.protocol.as_str().to_lowercase();
         let mut reason = format!(
             "{node_reason}; it picks {} (\"{spn} -> {to}\", one of {} with equal probability), which DNATs to {to}",
-            self.endpoint_chains.get(&to).cloned().unwrap_or_else(|| endpoint_chain(spn, &protocol, to)),
+            endpoint_chain(spn, &protocol, to),
             share_on_node.denominator()
         );
         if is_hairpin {

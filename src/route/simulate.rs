@@ -106,13 +106,23 @@ impl Picker {
 /// The path index of each new connection, in order, for `seed`: the page animates exactly
 /// this sequence. Empty when the explanation has no path.
 ///
+/// When paths are omitted (`expl.omitted_paths > 0`), a connection that takes one of them
+/// is drawn with their exact total share `expl.omitted_share` and yields `expl.paths.len()`,
+/// an index past the listed paths: the draw stays the full distribution, and listed paths
+/// keep their exact frequencies. The omitted paths are all through nodes not listed (or, when
+/// one node alone has more than `MAX_PATHS` paths, through that node's later pods), so
+/// affinity's per-node stickiness is not tracked for them.
+///
 /// Each connection first lands where the load balancer (or the client) sends it and is then
 /// placed by kube-proxy's random choice, which together is a draw by the paths' exact
 /// shares. With `sessionAffinity: ClientIP` the one client IP sticks: once a node has sent
 /// it to an endpoint, that node's later connections go to the same endpoint (facts 5.5;
 /// the affinity timeout is taken as never expiring during the simulation).
 pub fn connections(expl: &Explanation, seed: u64) -> impl Iterator<Item = usize> + '_ {
-    let shares: Vec<Share> = expl.paths.iter().map(|path| path.share).collect();
+    let mut shares: Vec<Share> = expl.paths.iter().map(|path| path.share).collect();
+    if !expl.omitted_share.is_zero() {
+        shares.push(expl.omitted_share);
+    }
     let picker = Picker::new(&shares);
     let mut rng = SplitMix64::new(seed);
     let has_affinity = expl.session_affinity_timeout.is_some();
@@ -123,7 +133,10 @@ pub fn connections(expl: &Explanation, seed: u64) -> impl Iterator<Item = usize>
             return None;
         }
         let picked = picker.pick(&mut rng);
-        let path = expl.paths.get(picked)?;
+        let Some(path) = expl.paths.get(picked) else {
+            // The bucket of the omitted paths.
+            return Some(n_paths);
+        };
         if !has_affinity || path.outcome != Outcome::Delivered {
             return Some(picked);
         }
@@ -131,7 +144,8 @@ pub fn connections(expl: &Explanation, seed: u64) -> impl Iterator<Item = usize>
     })
 }
 
-/// How many of `n` new connections take each path (indexed like `expl.paths`).
+/// How many of `n` new connections take each path (indexed like `expl.paths`). Connections
+/// through omitted paths are in no count: the counts then sum to less than `n`.
 pub fn simulate(expl: &Explanation, seed: u64, n: usize) -> Vec<u64> {
     let mut counts = vec![0u64; expl.paths.len()];
     for index in connections(expl, seed).take(n) {
