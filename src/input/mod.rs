@@ -9,6 +9,7 @@
 mod locate;
 pub mod raw;
 mod read;
+mod replay;
 pub mod span;
 mod split;
 
@@ -314,11 +315,9 @@ fn read_with_merge_keys(chunk_text: &str) -> Option<Result<Read, serde_yaml::Err
         return None;
     }
     let mut value = serde_yaml::from_str::<serde_yaml::Value>(chunk_text).ok()?;
-    Some(
-        value
-            .apply_merge()
-            .and_then(|()| TopSeed { forced_kind: None, skip_items_before: 0 }.deserialize(value)),
-    )
+    Some(value.apply_merge().and_then(|()| {
+        replay::read_seed(value, TopSeed { forced_kind: None, skip_items_before: 0 })
+    }))
 }
 
 /// An error in a field written before `kind` carries the position of `kind`; reading again
@@ -381,9 +380,8 @@ fn recover_list_items(
                 n_rereads += 1;
                 let precise = if n_rereads <= MAX_REREADS { reread(item_idx) } else { None };
                 let mut diagnostic = precise.unwrap_or_else(|| {
-                    let mut diagnostic = error_diagnostic(&error.to_string(), span);
-                    diagnostic.field = Some(FieldPath { segments: path }.to_string());
-                    diagnostic
+                    let item_path = FieldPath { segments: path }.to_string();
+                    error_diagnostic(&replay::error_under(&item_path, &error), span)
                 });
                 if diagnostic.field.is_none() {
                     parsed.name_field(chunk_idx, &mut diagnostic);

@@ -181,8 +181,9 @@ struct FromValue<'k, E> {
 impl<'de, E: de::Error> Source<'de> for FromValue<'_, E> {
     type Error = E;
     fn read<T: DeserializeOwned>(self) -> Result<T, E> {
-        let key = self.key;
-        T::deserialize(self.value).map_err(|e| E::custom(format_args!("{BUFFERED_MARK}{key}: {e}")))
+        super::replay::read(self.value).map_err(|e| {
+            E::custom(format_args!("{BUFFERED_MARK}{}", super::replay::error_under(self.key, &e)))
+        })
     }
     fn skip(self) -> Result<(), E> {
         Ok(())
@@ -332,5 +333,5 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
 
 /// Reads one List item from a value, when a List is read again after an error.
 pub(crate) fn read_item_value(value: Value) -> Result<Read, serde_yaml::Error> {
-    ItemSeed.deserialize(value)
+    super::replay::read_seed(value, ItemSeed)
 }

@@ -577,3 +577,47 @@ fn json_read_as_yaml_takes_scalars_as_strings_like_yaml() {
     assert_eq!(summary_of(&as_yaml), summary_of(&parse("kind: Pod\nspec: {nodeName: 7}")));
     assert_eq!(summary_of(&as_yaml), "Pod - 1:1\n");
 }
+
+/// The page reads a buffered value by writing it back as text: it must read back the same.
+#[test]
+fn values_written_back_as_text_read_back_the_same() {
+    let tricky = "plain: text\nquoted: \"a \\\"b\\\" \\\\ c\\n\\td\\u0001\\u0085\\u2028 é ☸ 🚀\"\n\
+                  numbers: [0, -7, 80, 1.5, -.inf, 1e3]\nwords: ['yes', 'null', '1e3', '', '#x', '- y']\n\
+                  empty: {}\nnone: []\nnothing: null\nflags: [true, false]\n\
+                  80: port\n? [a, b]\n: pair\ntagged: !Thing {x: 1}\n";
+    let texts = crate::presets::PRESETS.iter().map(|preset| preset.text).chain([tricky]);
+    for text in texts {
+        for chunk in split::yaml_chunks(text) {
+            let chunk_text = text.get(chunk.start..chunk.end).unwrap();
+            let value: serde_yaml::Value = serde_yaml::from_str(chunk_text).unwrap();
+            let written = replay::to_text(&value);
+            let back: serde_yaml::Value = serde_yaml::from_str(&written).unwrap();
+            assert_eq!(back, value, "{written}");
+            if text == tricky {
+                continue;
+            }
+            // The raw objects read from the written text are those read from the value.
+            let seed = TopSeed { forced_kind: None, skip_items_before: 0 };
+            let from_text = seed.deserialize(serde_yaml::Deserializer::from_str(&written));
+            let from_value = seed.deserialize(value);
+            assert!(from_value.is_ok(), "{written}");
+            assert_eq!(format!("{from_text:?}"), format!("{from_value:?}"), "{written}");
+        }
+    }
+}
+
+/// On the page a buffered field's error comes from the written-back text: its path is put
+/// under the field, and its position in that text is dropped.
+#[test]
+fn errors_from_written_back_text_name_the_whole_field_path() {
+    let error =
+        serde_yaml::from_str::<raw::ServiceSpec>("{\"ports\": [{\"port\": \"x\"}]}").err().unwrap();
+    assert_eq!(
+        replay::error_under("spec", &error),
+        "spec.ports[0].port: invalid type: string \"x\", expected i64"
+    );
+    assert_eq!(
+        replay::error_under("items[2]", &error),
+        "items[2].ports[0].port: invalid type: string \"x\", expected i64"
+    );
+}
