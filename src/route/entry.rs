@@ -40,7 +40,7 @@ pub struct Resolved<'a> {
 /// Nodes sorted by name, the order "the first node" refers to.
 fn nodes_by_name(cluster: &Cluster) -> Vec<&Node> {
     let mut nodes: Vec<&Node> = cluster.nodes.iter().collect();
-    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut nodes, |a, b| a.name.cmp(&b.name));
     nodes
 }
 

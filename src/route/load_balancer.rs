@@ -62,7 +62,7 @@ pub struct Pool<'a> {
 pub fn pool<'a>(cluster: &'a Cluster, service: &Service, external: TrafficPolicy) -> Pool<'a> {
     let mut nodes: Vec<&Node> = cluster.nodes.iter().collect();
     if !super::lookup::nodes_are_sorted(cluster) {
-        nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut nodes, |a, b| a.name.cmp(&b.name));
     }
     // `local_ready_endpoints(service, node) > 0`, for every node at once.
     let with_ready_endpoint: BTreeSet<&str> = service

@@ -335,6 +335,7 @@ pub fn explain(
     let mut groups: Vec<Group> = Vec::new();
     let mut last_group: Option<(GroupKey<'_>, usize)> = None;
     let mut n_paths_at: Vec<usize> = Vec::with_capacity(arrivals.len());
+    let mut group_at: Vec<usize> = Vec::with_capacity(arrivals.len());
     let mut delivering_rules: Vec<Rule<'_>> = Vec::new();
     let mut failing_rules: Vec<Rule<'_>> = Vec::new();
     let mut seen_rules: BTreeSet<Rule<'_>> = BTreeSet::new();
@@ -359,6 +360,7 @@ pub fn explain(
             }),
         };
         last_group = Some((key, group));
+        group_at.push(group);
         if let Some(slot) = groups.get_mut(group) {
             slot.weight.add(arrival.weight);
         }
@@ -412,11 +414,15 @@ pub fn explain(
     }
 
     // Pass 2: the paths of the first nodes by name, up to MAX_PATHS, with hops and reasons.
+    // Each group's list is sorted into path order once, each rule worded once.
     let mut paths = lb_paths;
+    paths.reserve(n_paths_at.iter().sum::<usize>().min(MAX_PATHS));
     let mut omitted_paths = 0;
     let mut omitted_share = WeightSum::ZERO;
     let mut is_listing = true;
-    for (arrival, n_paths) in arrivals.into_iter().zip(n_paths_at) {
+    let mut in_path_order: BTreeMap<usize, Vec<&crate::model::Endpoint>> = BTreeMap::new();
+    let mut rule_texts: BTreeMap<Rule<'_>, String> = BTreeMap::new();
+    for ((arrival, n_paths), group) in arrivals.into_iter().zip(n_paths_at).zip(group_at) {
         let room = MAX_PATHS.saturating_sub(paths.len());
         let fits = n_paths <= room || (paths.is_empty() && room > 0);
         if !is_listing || !fits {
@@ -425,12 +431,24 @@ pub fn explain(
             omitted_share.add(arrival.weight);
             continue;
         }
+        let Some(categorized) = lists.get(&rules.topology_key(arrival.node)) else {
+            debug_assert!(false, "pass 1 categorized every arrival's node");
+            continue;
+        };
+        let verdict = rules.verdict(arrival.node, categorized, &arrival);
+        let sorted = in_path_order.entry(group).or_insert_with(|| {
+            let mut list = verdict.list.to_vec();
+            list.sort_by(|a, b| (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port)));
+            list
+        });
+        let reason =
+            rule_texts.entry(verdict.rule).or_insert_with(|| rules.rule_text(verdict.rule));
         let arrival = match &lb_hops {
             Some((first_hop, ip_mode)) => with_load_balancer_hops(arrival, first_hop, *ip_mode),
             None => arrival,
         };
         let weight = arrival.weight;
-        let (mut node_paths, _) = rules.decide(arrival, room);
+        let node_paths = rules.paths(arrival, &verdict, sorted, reason, room);
         if n_paths > node_paths.len() {
             // Only the first node can be cut: its first paths by pod are listed.
             let left_out = n_paths - node_paths.len();
@@ -438,8 +456,6 @@ pub fn explain(
             omitted_share.add(weight.mul(Share::new(left_out as u128, n_paths as u128)));
             is_listing = false;
         }
-        // Arrivals come in node-name order; only each node's own paths need sorting.
-        node_paths.sort_by(|a, b| path_order(a).cmp(&path_order(b)));
         paths.extend(node_paths);
     }
     let omitted_share = omitted_share.total();
@@ -454,10 +470,10 @@ pub fn explain(
             omitted_share.percent()
         ));
     }
-    let delivering_reasons: Vec<String> =
-        delivering_rules.iter().map(|rule| rules.rule_text(*rule)).collect();
-    let mut failing_reasons: Vec<String> =
-        failing_rules.iter().map(|rule| rules.rule_text(*rule)).collect();
+    let text_of =
+        |rule: &Rule<'_>| rule_texts.get(rule).cloned().unwrap_or_else(|| rules.rule_text(*rule));
+    let delivering_reasons: Vec<String> = delivering_rules.iter().map(text_of).collect();
+    let mut failing_reasons: Vec<String> = failing_rules.iter().map(text_of).collect();
     for path in &paths {
         if path.via_node.is_none()
             && path.outcome != Outcome::Delivered

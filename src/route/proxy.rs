@@ -14,7 +14,9 @@ use super::lookup;
 use super::nat::{apply, masquerade_address};
 use super::{Hop, Outcome, Packet, Path, Place, Rewrite, Share, Target};
 use crate::model::{Cluster, Endpoint, Node, Service, ServicePort, TrafficPolicy};
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 
 /// The kind of address the packet is addressed to when it meets the rules.
@@ -61,6 +63,20 @@ pub struct Rules<'a> {
     pub mentioned_nodes: BTreeSet<&'a str>,
     /// Some endpoint carries a zone hint, so a node's zone can change its lists.
     pub has_zone_hints: bool,
+    /// Each listed endpoint's `KUBE-SEP-…` chain and `IP:port` text, hashed and written once
+    /// though a load balancer lists the endpoint once per node.
+    endpoint_texts: RefCell<BTreeMap<SocketAddr, EndpointText<'a>>>,
+}
+
+/// What a path's words and hops need of one endpoint, found once per explanation.
+#[derive(Debug, Clone)]
+struct EndpointText<'a> {
+    /// `KUBE-SEP-…`.
+    chain: String,
+    /// `IP:port`.
+    to: String,
+    /// The endpoint's node, when the cluster has it.
+    node: Option<&'a Node>,
 }
 
 /// The inputs of `CategorizeEndpoints` that differ between nodes: nodes with equal keys get
@@ -133,16 +149,6 @@ impl Verdict<'_, '_> {
     }
 }
 
-/// What a node decided, before it is split into paths.
-#[derive(Debug, Clone)]
-pub struct Decision {
-    pub outcome: Outcome,
-    /// The node-level reason: the chain and rule that decided.
-    pub reason: String,
-    /// True when the node fell back to serving, terminating endpoints.
-    pub uses_terminating: bool,
-}
-
 impl<'a> Rules<'a> {
     /// The rules for one service port under the given policies.
     pub fn new(
@@ -169,6 +175,7 @@ impl<'a> Rules<'a> {
             load_balancer_ip,
             mentioned_nodes,
             has_zone_hints,
+            endpoint_texts: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -384,51 +391,37 @@ impl<'a> Rules<'a> {
         }
     }
 
-    /// Decides for one arrival and returns its paths (one per endpoint, or one that ends
-    /// at the node), at most `limit` of them: the first in (pod, IP, port) order.
-    pub fn decide(&self, arrival: Arrival<'a>, limit: usize) -> (Vec<Path>, Decision) {
-        let categorized = self.categorize(arrival.node);
-        let verdict = self.verdict(arrival.node, &categorized, &arrival);
-        let reason = self.rule_text(verdict.rule);
+    /// The paths of one arrival whose `verdict` is known: one per endpoint, at most `limit`,
+    /// taken from `in_path_order` (the verdict's list sorted by pod, IP and port), or one
+    /// that ends at the node. `reason` is [`Rules::rule_text`] of the verdict's rule.
+    pub fn paths(
+        &self,
+        arrival: Arrival<'a>,
+        verdict: &Verdict<'a, '_>,
+        in_path_order: &[&'a Endpoint],
+        reason: &str,
+        limit: usize,
+    ) -> Vec<Path> {
         if verdict.outcome != Outcome::Delivered {
-            return self.ends_here(arrival, verdict.outcome, reason);
+            return vec![self.ends_here(arrival, verdict.outcome, reason.to_string())];
         }
-        let list = verdict.list;
-        let uses_terminating = list.iter().all(|endpoint| !endpoint.is_ready);
-        let decision =
-            Decision { outcome: Outcome::Delivered, reason: reason.clone(), uses_terminating };
-        let share_on_node = Share::new(1, list.len() as u128);
-        let mut shown: Vec<&Endpoint> = list.to_vec();
-        if shown.len() > limit {
-            shown.sort_by(|a, b| (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port)));
-            shown.truncate(limit);
-        }
+        debug_assert_eq!(in_path_order.len(), verdict.list.len());
+        let share_on_node = Share::new(1, verdict.list.len() as u128);
         let spn = self.service_port_name();
-        let paths = shown
+        let n_endpoints = verdict.list.len().to_string();
+        in_path_order
             .iter()
+            .take(limit)
             .map(|endpoint| {
-                self.deliver(
-                    &arrival,
-                    endpoint,
-                    verdict.is_masqueraded,
-                    share_on_node,
-                    &spn,
-                    &reason,
-                )
+                let on_node = (share_on_node, n_endpoints.as_str());
+                self.deliver(&arrival, endpoint, verdict.is_masqueraded, on_node, &spn, reason)
             })
-            .collect();
-        (paths, decision)
+            .collect()
     }
 
     /// A path that ends at the arrival's node (REJECT or DROP).
-    fn ends_here(
-        &self,
-        arrival: Arrival<'_>,
-        outcome: Outcome,
-        reason: String,
-    ) -> (Vec<Path>, Decision) {
-        let decision = Decision { outcome, reason: reason.clone(), uses_terminating: false };
-        let path = Path {
+    fn ends_here(&self, arrival: Arrival<'_>, outcome: Outcome, reason: String) -> Path {
+        Path {
             outcome,
             share: arrival.weight,
             via_node: Some(arrival.node.name.clone()),
@@ -437,8 +430,7 @@ impl<'a> Rules<'a> {
             client_ip_seen: None,
             hops: arrival.hops,
             reason,
-        };
-        (vec![path], decision)
+        }
     }
 
     /// The path to one endpoint: DNAT (and masquerade) at the deciding node, then across
@@ -448,7 +440,7 @@ impl<'a> Rules<'a> {
         arrival: &Arrival<'_>,
         endpoint: &Endpoint,
         is_masqueraded: bool,
-        share_on_node: Share,
+        (share_on_node, n_endpoints): (Share, &str),
         spn: &str,
         node_reason: &str,
     ) -> Path {
@@ -465,10 +457,21 @@ impl<'a> Rules<'a> {
         }
         let after = apply(arrival.packet, &rewrites);
         let pod_place = Place::Pod(endpoint.pod.clone().unwrap_or_else(|| to.to_string()));
-        let mut hops = arrival.hops.clone();
-        let endpoint_node =
-            endpoint.node_name.as_deref().filter(|name| *name != node.name.as_str());
-        match endpoint_node.and_then(|name| lookup::node(self.cluster, name)) {
+        let mut hops = Vec::with_capacity(arrival.hops.len() + 2);
+        hops.extend_from_slice(&arrival.hops);
+        let mut texts = self.endpoint_texts.borrow_mut();
+        let text = texts.entry(to).or_insert_with(|| {
+            let protocol = self.port.protocol.as_str().to_lowercase();
+            EndpointText {
+                chain: endpoint_chain(spn, &protocol, to),
+                to: to.to_string(),
+                node: endpoint
+                    .node_name
+                    .as_deref()
+                    .and_then(|name| lookup::node(self.cluster, name)),
+            }
+        });
+        match text.node.filter(|other| other.name != node.name) {
             Some(other) => {
                 hops.push(Hop {
                     from: Place::Node(node.name.clone()),
@@ -493,19 +496,32 @@ impl<'a> Rules<'a> {
                 rewrites,
             }),
         }
-        let protocol = self.port.protocol.as_str().to_lowercase();
-        let mut reason = format!(
-            "{node_reason}; it picks {} (\"{spn} -> {to}\", one of {} with equal probability), which DNATs to {to}",
-            endpoint_chain(spn, &protocol, to),
-            share_on_node.denominator()
-        );
+        let mut reason = String::with_capacity(node_reason.len() + spn.len() + 320);
+        reason.push_str(node_reason);
+        {
+            let (chain, to_text) = (&text.chain, &text.to);
+            for piece in [
+                "; it picks ",
+                chain.as_str(),
+                " (\"",
+                spn,
+                " -> ",
+                to_text.as_str(),
+                "\", one of ",
+                n_endpoints,
+                " with equal probability), which DNATs to ",
+                to_text.as_str(),
+            ] {
+                reason.push_str(piece);
+            }
+        }
         if is_hairpin {
             reason.push_str(&format!(
                 "; the endpoint is the client itself, so its KUBE-SEP chain marks it for hairpin masquerade to {}",
                 snat.map(|ip| ip.to_string()).unwrap_or_default()
             ));
         } else if let Some(snat) = snat {
-            reason.push_str(&format!("; KUBE-POSTROUTING masquerades the source to {snat}"));
+            let _ = write!(reason, "; KUBE-POSTROUTING masquerades the source to {snat}");
         }
         if !endpoint.is_ready {
             reason.push_str(
