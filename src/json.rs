@@ -30,6 +30,9 @@ pub struct Report {
     /// `{"timeoutSeconds": N}` with `sessionAffinity: ClientIP`, else null.
     pub session_affinity: Option<SessionAffinity>,
     pub paths: Vec<PathInfo>,
+    /// Present only when `paths` leaves some out (more than `route::MAX_PATHS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted_paths: Option<OmittedPaths>,
     pub pods: Vec<PodShare>,
     pub load_balancer_nodes: Vec<String>,
     pub warnings: Vec<String>,
@@ -165,6 +168,15 @@ pub struct PodShare {
     pub share_value: f64,
 }
 
+/// The paths `paths` leaves out: how many, and their share of new connections together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OmittedPaths {
+    pub count: usize,
+    pub share: String,
+    pub share_value: f64,
+}
+
 /// Counts from a seeded simulation of new connections, one per path in `paths` order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,6 +228,11 @@ pub fn report(explanation: &Explanation) -> Report {
             .session_affinity_timeout
             .map(|timeout_seconds| SessionAffinity { timeout_seconds }),
         paths: explanation.paths.iter().map(path_info).collect(),
+        omitted_paths: (explanation.omitted_paths > 0).then(|| OmittedPaths {
+            count: explanation.omitted_paths,
+            share: explanation.omitted_share.to_string(),
+            share_value: explanation.omitted_share.to_f64(),
+        }),
         pods: explanation
             .pods
             .iter()
@@ -434,6 +451,20 @@ mod tests {
         assert_eq!(value["policy"]["overridden"], serde_json::json!(["externalTrafficPolicy"]));
         assert_eq!(value["client"]["address"], "203.0.113.10:51234");
         assert!(value.get("simulation").is_none());
+    }
+
+    #[test]
+    fn omitted_paths_appear_only_when_paths_are_left_out() {
+        let mut explanation = book_explanation();
+        let value = serde_json::to_value(report(&explanation)).unwrap();
+        assert!(value.get("omittedPaths").is_none());
+        explanation.omitted_paths = 2728;
+        explanation.omitted_share = Share::new(11, 15);
+        let value = serde_json::to_value(report(&explanation)).unwrap();
+        assert_eq!(
+            value["omittedPaths"],
+            serde_json::json!({"count": 2728, "share": "11/15", "shareValue": 11.0 / 15.0})
+        );
     }
 
     #[test]

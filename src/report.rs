@@ -98,12 +98,30 @@ pub fn render(explanation: &Explanation, simulation: Option<&SimulatedCounts>) -
         let count = simulation.and_then(|sim| sim.counts.get(idx).map(|count| (sim, *count)));
         push_path(&mut out, idx + 1, path, &widths, count);
     }
+    if explanation.omitted_paths > 0 {
+        let text = format!(
+            "{} more paths are not listed: those through the nodes after the last one above, \
+             {} ({}) of new connections; the pods' shares count them",
+            explanation.omitted_paths,
+            explanation.omitted_share,
+            explanation.omitted_share.percent()
+        );
+        push_wrapped(&mut out, "", "  ...  ", &text);
+    }
     if let Some(sim) = simulation {
         let _ = writeln!(
             out,
             "\nsimulated {} new connections with seed {}; counts are per path above",
             sim.connections, sim.seed
         );
+        let listed: u64 = sim.counts.iter().sum();
+        if explanation.omitted_paths > 0 {
+            let _ = writeln!(
+                out,
+                "{} of them took a path that is not listed",
+                sim.connections.saturating_sub(listed)
+            );
+        }
     }
 
     if !explanation.warnings.is_empty() {
@@ -246,4 +264,51 @@ fn push_wrapped(out: &mut String, indent: &str, label: &str, text: &str) {
     }
     out.push_str(line.trim_end());
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{input, model, route};
+
+    /// A LoadBalancer Service with `n_pods` pods over `n_nodes` nodes, as YAML.
+    fn big_cluster(n_nodes: usize, n_pods: usize) -> String {
+        let mut yaml = String::new();
+        for idx in 0..n_nodes {
+            yaml.push_str(&format!(
+                "---\napiVersion: v1\nkind: Node\nmetadata: {{name: node-{idx:03}}}\n"
+            ));
+        }
+        for idx in 0..n_pods {
+            yaml.push_str(&format!(
+                "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web-{idx:03}, labels: {{app: web}}}}\n\
+                 spec: {{nodeName: node-{:03}, containers: [{{name: web, image: web}}]}}\n\
+                 status: {{phase: Running, conditions: [{{type: Ready, status: \"True\"}}]}}\n",
+                idx % n_nodes
+            ));
+        }
+        yaml.push_str(
+            "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n\
+             spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}\n",
+        );
+        yaml
+    }
+
+    #[test]
+    fn the_report_says_how_many_paths_it_leaves_out_and_where_the_simulation_sent_them() {
+        let (cluster, _) =
+            model::build(&input::parse(&big_cluster(40, 30)), &model::BuildOptions::default());
+        let explanation = route::explain(&cluster, &route::Query::new("default", "web")).unwrap();
+        assert_eq!(explanation.omitted_paths, 1200 - explanation.paths.len());
+        let counts = route::simulate::simulate(&explanation, 1, 1000);
+        let sim = SimulatedCounts { seed: 1, connections: 1000, counts: counts.clone() };
+        let text = render(&explanation, Some(&sim));
+        assert!(
+            text.contains("  ...  210 more paths are not listed: those through the nodes after the last one above, 7/40 (17.5%)"),
+            "{text}"
+        );
+        let not_listed = 1000 - counts.iter().sum::<u64>();
+        assert!(text.contains(&format!("\n{not_listed} of them took a path that is not listed\n")));
+        assert!(text.contains("the pods' shares count them"));
+    }
 }

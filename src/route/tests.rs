@@ -1105,7 +1105,24 @@ fn generated_cases(n_cases: usize) -> Vec<(Cluster, Query)> {
 #[track_caller]
 fn assert_properties(expl: &Explanation, q: &Query, case: &str) {
     let total: Share = expl.paths.iter().map(|path| path.share).sum();
-    assert_eq!(total, Share::ONE, "{case}: shares sum to 1");
+    assert_eq!(total.add(expl.omitted_share), Share::ONE, "{case}: shares sum to 1");
+    assert_eq!(expl.omitted_paths == 0, expl.omitted_share.is_zero(), "{case}");
+    assert!(expl.paths.len() <= MAX_PATHS, "{case}: at most MAX_PATHS listed");
+    // Each pod's share, computed over groups of nodes, is the sum of its paths' shares.
+    for pod in &expl.pods {
+        let listed: Share = expl
+            .paths
+            .iter()
+            .filter(|path| path.outcome == Outcome::Delivered)
+            .filter(|path| path.target.as_ref().and_then(|t| t.pod.as_deref()) == Some(&pod.pod))
+            .map(|path| path.share)
+            .sum();
+        if expl.omitted_paths == 0 {
+            assert_eq!(pod.share, listed, "{case}: {} sums its paths", pod.pod);
+        } else {
+            assert!(pod.share >= listed, "{case}: {} counts its omitted paths too", pod.pod);
+        }
+    }
     let pod_total: Share = expl.pods.iter().map(|pod| pod.share).sum();
     let delivered: Share = expl
         .paths
@@ -1113,7 +1130,9 @@ fn assert_properties(expl: &Explanation, q: &Query, case: &str) {
         .filter(|path| path.outcome == Outcome::Delivered)
         .map(|path| path.share)
         .sum();
-    assert_eq!(pod_total, delivered, "{case}: pods sum their paths");
+    if expl.omitted_paths == 0 {
+        assert_eq!(pod_total, delivered, "{case}: pods sum their paths");
+    }
     let is_external_entry = expl.entry.kind != EntryKind::ClusterIp;
     let is_outside_client = matches!(q.client, Client::External(_));
     for path in &expl.paths {
@@ -1503,4 +1522,171 @@ fn a_pod_to_an_external_ip_is_captured_by_its_own_node() {
         .warnings
         .iter()
         .any(|w| w.contains("captures connections to the external IP 192.0.2.50")));
+}
+
+// ---------------------------------------------------------------- at cluster scale
+
+/// `n_nodes` nodes in three zones and `n_pods` ready endpoints spread over them (pod i on
+/// node (7·i) mod n), each with a zone hint for its node's zone when `hinted`; a
+/// LoadBalancer Service `web` in front, `policy` for external traffic.
+fn many_nodes(n_nodes: usize, n_pods: usize, policy: TrafficPolicy, hinted: bool) -> Cluster {
+    let zone = |idx: usize| format!("zone-{}", ["a", "b", "c"][idx % 3]);
+    let mut nodes: Vec<Node> = (0..n_nodes)
+        .map(|idx| {
+            let mut node = node(
+                &format!("node-{idx:04}"),
+                &format!("10.0.{}.{}", idx / 250, idx % 250 + 1),
+                &format!("10.{}.{}.0/24", 100 + idx / 250, idx % 250),
+            );
+            node.labels.insert(endpoints::ZONE_LABEL.to_string(), zone(idx));
+            node
+        })
+        .collect();
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    let endpoints: Vec<Endpoint> = (0..n_pods)
+        .map(|idx| {
+            let node_idx = (7 * idx) % n_nodes;
+            let mut endpoint = ready(
+                &format!("web-{idx:04}"),
+                &format!("10.200.{}.{}", idx / 250, idx % 250 + 1),
+                8080,
+                &format!("node-{node_idx:04}"),
+            );
+            // Zone c's endpoints are hinted to zone a, so zone c's nodes find no endpoint
+            // for their zone and use every endpoint (facts 2.3).
+            if hinted {
+                let for_zone = if node_idx % 3 == 2 { 0 } else { node_idx };
+                endpoint.hint_zones = vec![zone(for_zone)];
+            }
+            endpoint
+        })
+        .collect();
+    let mut web = with_lb(
+        service(
+            "web",
+            ServiceType::LoadBalancer,
+            "10.96.0.50",
+            vec![port("http", 80, 8080, Some(30080), endpoints)],
+        ),
+        "198.51.100.7",
+        IpMode::Vip,
+    );
+    web.external_traffic_policy = policy;
+    cluster(nodes, Vec::new(), vec![web])
+}
+
+/// facts 5.4 the slow way: per node, `CategorizeEndpoints` and 1/H · 1/|L_N| per endpoint.
+fn shares_node_by_node(cluster: &Cluster, pool: &[String]) -> BTreeMap<String, Share> {
+    let service = &cluster.services[0];
+    let port = &service.ports[0];
+    let mut shares: BTreeMap<String, Share> = BTreeMap::new();
+    for name in pool {
+        let node = cluster.node(name).unwrap();
+        let lists = endpoints::categorize_endpoints(
+            &port.endpoints,
+            node,
+            true,
+            service.external_traffic_policy == TrafficPolicy::Local,
+        );
+        let list = match service.external_traffic_policy {
+            TrafficPolicy::Cluster => &lists.cluster_endpoints,
+            TrafficPolicy::Local => &lists.local_endpoints,
+        };
+        for endpoint in list {
+            let share = Share::new(1, pool.len() as u128 * list.len() as u128);
+            let slot = shares.entry(endpoint.pod.clone().unwrap()).or_insert(Share::ZERO);
+            *slot = slot.add(share);
+        }
+    }
+    shares
+}
+
+#[test]
+fn a_load_balancer_over_many_nodes_lists_the_first_nodes_and_keeps_every_pods_share_exact() {
+    // 120 nodes × 31 endpoints: 3,720 paths; 32 nodes fit in MAX_PATHS (992 paths).
+    let cluster = many_nodes(120, 31, TrafficPolicy::Cluster, false);
+    let expl = explain(&cluster, &query("web")).unwrap();
+    assert_eq!(expl.outcome, Outcome::Delivered);
+    assert_eq!(expl.load_balancer_nodes.len(), 120);
+    assert_eq!(expl.paths.len(), 32 * 31);
+    assert_eq!(expl.omitted_paths, 88 * 31);
+    assert_eq!(expl.omitted_share, Share::new(88, 120));
+    let listed_nodes: BTreeSet<&str> =
+        expl.paths.iter().filter_map(|path| path.via_node.as_deref()).collect();
+    let first_nodes: BTreeSet<&str> =
+        expl.load_balancer_nodes[..32].iter().map(String::as_str).collect();
+    assert_eq!(listed_nodes, first_nodes, "whole nodes, the first by name");
+    assert!(expl.paths.iter().all(|path| path.share == Share::new(1, 120 * 31)));
+    // The pods count every node, listed or not: 1/31 each (facts 5.4, eTP Cluster).
+    assert_eq!(expl.pods.len(), 31);
+    assert!(expl.pods.iter().all(|pod| pod.share == Share::new(1, 31)));
+    assert!(
+        expl.warnings.iter().any(|w| w.starts_with("2728 of the 3720 paths are not listed")
+            && w.contains("after node-0031")
+            && w.contains("73.3%")),
+        "{:?}",
+        expl.warnings
+    );
+    assert_properties(&expl, &query("web"), "120 nodes");
+}
+
+#[test]
+fn zone_hints_over_many_nodes_give_the_shares_node_by_node_categorizing_gives() {
+    for policy in [TrafficPolicy::Cluster, TrafficPolicy::Local] {
+        let cluster = many_nodes(90, 130, policy, true);
+        let expl = explain(&cluster, &query("web")).unwrap();
+        let expected = shares_node_by_node(&cluster, &expl.load_balancer_nodes);
+        let actual: BTreeMap<String, Share> =
+            expl.pods.iter().map(|pod| (pod.pod.clone(), pod.share)).collect();
+        assert_eq!(actual, expected, "{policy}");
+        let distinct: BTreeSet<Share> = actual.values().copied().collect();
+        assert!(distinct.len() > 1, "{policy}: the zones make unequal shares: {distinct:?}");
+        assert_eq!(actual.values().copied().sum::<Share>(), Share::ONE, "{policy}");
+        assert_properties(&expl, &query("web"), &format!("{policy}"));
+    }
+}
+
+#[test]
+fn a_node_with_more_endpoints_than_max_paths_lists_its_first_pods_by_name() {
+    let cluster = many_nodes(1, 1200, TrafficPolicy::Cluster, false);
+    let mut q = query("web");
+    q.entry = Some(EntryKind::NodePort);
+    let expl = explain(&cluster, &q).unwrap();
+    assert_eq!(expl.paths.len(), MAX_PATHS);
+    assert_eq!(expl.omitted_paths, 200);
+    assert_eq!(expl.omitted_share, Share::new(1, 6));
+    let listed: Vec<&str> =
+        expl.paths.iter().filter_map(|p| p.target.as_ref()?.pod.as_deref()).collect();
+    assert_eq!(listed.first(), Some(&"web-0000"));
+    assert_eq!(listed.last(), Some(&"web-0999"));
+    assert_eq!(expl.pods.len(), 1200);
+    assert!(expl.pods.iter().all(|pod| pod.share == Share::new(1, 1200)));
+    assert_properties(&expl, &q, "one node");
+}
+
+#[test]
+fn the_simulation_draws_omitted_paths_with_their_share_and_marks_them_past_the_list() {
+    const N: usize = 100_000;
+    let cluster = many_nodes(120, 31, TrafficPolicy::Cluster, false);
+    let expl = explain(&cluster, &query("web")).unwrap();
+    let omitted =
+        connections(&expl, 11).take(N).filter(|&idx| idx == expl.paths.len()).count() as f64;
+    let p = expl.omitted_share.to_f64();
+    let sigma = (N as f64 * p * (1.0 - p)).sqrt();
+    assert!((omitted - N as f64 * p).abs() <= 5.0 * sigma, "{omitted} omitted of {N}");
+    let counts = simulate(&expl, 11, N);
+    assert_eq!(counts.len(), expl.paths.len());
+    assert_eq!(counts.iter().sum::<u64>(), N as u64 - omitted as u64);
+}
+
+#[test]
+fn thousands_of_nodes_failing_the_health_check_are_named_up_to_twenty() {
+    let cluster = many_nodes(60, 3, TrafficPolicy::Local, false);
+    let expl = explain(&cluster, &query("web")).unwrap();
+    assert_eq!(expl.load_balancer_nodes.len(), 3);
+    let failing: Vec<&String> =
+        expl.warnings.iter().filter(|w| w.contains("health check")).collect();
+    assert_eq!(failing.len(), 21, "{failing:?}");
+    assert!(failing[20].starts_with("37 more nodes fail the load balancer's health check"));
+    assert!(expl.pods.iter().all(|pod| pod.share == Share::new(1, 3)));
 }
