@@ -95,6 +95,9 @@ pub fn render_all(diags: &[Diagnostic], file: &str, text: &str) -> String {
 /// Tabs are shown as this many spaces, and the caret moves with them.
 const TAB_WIDTH: usize = 4;
 
+/// The widest snippet line shown, in columns; longer lines are cut around the caret.
+const MAX_SNIPPET: usize = 100;
+
 fn render_with_line(diag: &Diagnostic, file: &str, line_text: Option<&str>) -> String {
     let mut out = headline(diag, file);
     out.push('\n');
@@ -102,19 +105,37 @@ fn render_with_line(diag: &Diagnostic, file: &str, line_text: Option<&str>) -> S
     let gutter = snippet.map_or(0, |(span, _)| span.line.to_string().len());
     let pad = " ".repeat(gutter);
     if let Some((span, line_text)) = snippet {
-        let shown: String = line_text
+        let shown: Vec<char> = line_text
             .chars()
-            .map(|c| if c == '\t' { " ".repeat(TAB_WIDTH) } else { c.to_string() })
+            .flat_map(|c| if c == '\t' { vec![' '; TAB_WIDTH] } else { vec![c] })
             .collect();
         let width = |c: &char| if *c == '\t' { TAB_WIDTH } else { 1 };
         let column = (span.column as usize).saturating_sub(1);
-        let indent: usize = line_text.chars().take(column).map(|c| width(&c)).sum();
-        let n_carets: usize =
+        let mut indent: usize = line_text.chars().take(column).map(|c| width(&c)).sum();
+        let mut n_carets: usize =
             line_text.chars().skip(column).take(span.len as usize).map(|c| width(&c)).sum();
+        // A long line (minified JSON, a megabyte of brackets) is shown as a window around
+        // the caret, so one diagnostic never prints the whole line.
+        let (start, end) = if shown.len() <= MAX_SNIPPET {
+            (0, shown.len())
+        } else {
+            let start =
+                indent.saturating_sub(MAX_SNIPPET / 3).min(shown.len().saturating_sub(MAX_SNIPPET));
+            (start, (start + MAX_SNIPPET).min(shown.len()))
+        };
+        let mut window: String = shown.get(start..end).unwrap_or_default().iter().collect();
+        if start > 0 {
+            window.insert(0, '…');
+            indent = indent - start + 1;
+        }
+        if end < shown.len() {
+            window.push('…');
+        }
+        n_carets = n_carets.min((end + 1).saturating_sub(start + indent).max(1));
         out += &format!(
             "{pad} |\n{} | {}\n{pad} | {}{}\n",
             span.line,
-            shown.trim_end(),
+            window.trim_end(),
             " ".repeat(indent),
             "^".repeat(n_carets.max(1))
         );
@@ -131,6 +152,26 @@ fn render_with_line(diag: &Diagnostic, file: &str, line_text: Option<&str>) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let text = format!("{}x{}", "[".repeat(5000), "]".repeat(5000));
+        let diag = Diagnostic {
+            severity: Severity::Error,
+            span: Some(Span { line: 1, column: 5001, len: 1 }),
+            field: None,
+            message: "unexpected x".to_string(),
+            help: None,
+        };
+        let rendered = render(&diag, "f.json", &text);
+        let lines: Vec<&str> = rendered.lines().collect();
+        assert!(lines.iter().all(|line| line.chars().count() < 120), "{rendered}");
+        let snippet = lines[2].split_once(" | ").unwrap().1;
+        let carets = lines[3].split_once(" | ").unwrap().1;
+        let caret_at = carets.find('^').unwrap();
+        assert_eq!(snippet.chars().nth(caret_at), Some('x'), "{rendered}");
+        assert!(snippet.starts_with('…') && snippet.ends_with('…'));
+    }
 
     fn diagnostic(span: Option<Span>, field: Option<&str>, help: Option<&str>) -> Diagnostic {
         Diagnostic {
