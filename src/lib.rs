@@ -22,6 +22,7 @@ pub mod export;
 pub mod presets;
 pub mod permalink;
 pub mod scenario;
+pub mod sort;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

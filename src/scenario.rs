@@ -188,7 +188,7 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
     let parsed = input::parse(&scenario.manifests);
     let options = BuildOptions { has_load_balancer_support: scenario.has_load_balancer_support };
     let (cluster, mut diagnostics) = model::build(&parsed, &options);
-    diagnostics.sort_by_key(|d| d.span.map(|s| (s.line, s.column)));
+    crate::sort::sort_by_key(&mut diagnostics, |d| d.span.map(|s| (s.line, s.column)));
     let Some(query) = scenario.query(&cluster) else {
         let view = Err(format!(
             "no Service in namespace `{}`: paste a Service manifest",

@@ -202,7 +202,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         let _ = row_in_column;
         let backends = by_node.get(node_name).map(Vec::as_slice).unwrap_or(&[]);
         let mut drawn: Vec<&Backend> = backends.iter().collect();
-        drawn.sort_by(|a, b| a.title.cmp(&b.title));
+        crate::sort::sort_by(&mut drawn, |a, b| a.title.cmp(&b.title));
         let mut shown_pods = drawn.len().min(MAX_PODS_PER_NODE);
         let has_more = drawn.len() > MAX_PODS_PER_NODE;
         if has_more {

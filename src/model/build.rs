@@ -129,17 +129,19 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
     } else {
         node::build_nodes(&nodes, &mut report)
     };
-    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut nodes, |a, b| a.name.cmp(&b.name));
 
     let mut pods = pod::build_pods(&pods, &nodes, &mut report);
-    pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut pods, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
 
     let mut services = service::build_services(&services, options, &mut report);
 
     let pasted_slices = endpoints::build_slices(&slices, &services, &mut report);
     let endpoint_slices =
         endpoints::fill_endpoints(&mut services, pasted_slices, &pods, &nodes, &mut report);
-    services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut services, |a, b| {
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
 
     let cluster = Cluster {
         cluster_cidrs: cluster_cidrs(&nodes),

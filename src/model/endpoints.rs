@@ -209,7 +209,7 @@ pub(crate) fn fill_endpoints(
             port.endpoints = endpoints_for_port(port, own);
         }
     }
-    slices.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut slices, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     slices
 }
 
