@@ -100,8 +100,8 @@ pub fn render(explanation: &Explanation, simulation: Option<&SimulatedCounts>) -
     }
     if explanation.omitted_paths > 0 {
         let text = format!(
-            "{} more paths are not listed: those through the nodes after the last one above, \
-             {} ({}) of new connections; the pods' shares count them",
+            "{} more paths are not listed, {} ({}) of new connections (see the warnings); \
+             the pods' shares count them",
             explanation.omitted_paths,
             explanation.omitted_share,
             explanation.omitted_share.percent()
@@ -304,11 +304,11 @@ mod tests {
         let sim = SimulatedCounts { seed: 1, connections: 1000, counts: counts.clone() };
         let text = render(&explanation, Some(&sim));
         assert!(
-            text.contains("  ...  210 more paths are not listed: those through the nodes after the last one above, 7/40 (17.5%)"),
+            text.contains("  ...  210 more paths are not listed, 7/40 (17.5%) of new connections (see the warnings); the"),
             "{text}"
         );
         let not_listed = 1000 - counts.iter().sum::<u64>();
         assert!(text.contains(&format!("\n{not_listed} of them took a path that is not listed\n")));
-        assert!(text.contains("the pods' shares count them"));
+        assert!(text.contains("warning: 210 of the 1200 paths are not listed"), "{text}");
     }
 }

@@ -419,6 +419,8 @@ pub fn explain(
     paths.reserve(n_paths_at.iter().sum::<usize>().min(MAX_PATHS));
     let mut omitted_paths = 0;
     let mut omitted_share = WeightSum::ZERO;
+    let mut omitted_nodes = 0;
+    let mut cut_node: Option<(String, usize)> = None;
     let mut is_listing = true;
     let mut in_path_order: BTreeMap<usize, Vec<&crate::model::Endpoint>> = BTreeMap::new();
     let mut rule_texts: BTreeMap<Rule<'_>, String> = BTreeMap::new();
@@ -428,6 +430,7 @@ pub fn explain(
         if !is_listing || !fits {
             is_listing = false;
             omitted_paths += n_paths;
+            omitted_nodes += 1;
             omitted_share.add(arrival.weight);
             continue;
         }
@@ -448,25 +451,36 @@ pub fn explain(
             None => arrival,
         };
         let weight = arrival.weight;
+        let node_name = arrival.node.name.as_str();
         let node_paths = rules.paths(arrival, &verdict, sorted, reason, room);
         if n_paths > node_paths.len() {
             // Only the first node can be cut: its first paths by pod are listed.
             let left_out = n_paths - node_paths.len();
             omitted_paths += left_out;
             omitted_share.add(weight.mul(Share::new(left_out as u128, n_paths as u128)));
+            cut_node = Some((node_name.to_string(), node_paths.len()));
             is_listing = false;
         }
         paths.extend(node_paths);
     }
     let omitted_share = omitted_share.total();
     if omitted_paths > 0 {
-        let listed_nodes: BTreeSet<&str> =
-            paths.iter().filter_map(|path| path.via_node.as_deref()).collect();
+        let last_listed = paths.iter().rev().find_map(|path| path.via_node.as_deref());
+        let mut which = Vec::new();
+        if let Some((node, listed)) = &cut_node {
+            which.push(format!("node {node}'s paths after its first {listed} by pod name"));
+        }
+        if omitted_nodes > 0 {
+            which.push(format!(
+                "the paths through the {omitted_nodes} nodes after {}",
+                last_listed.unwrap_or("the first")
+            ));
+        }
         warnings.push(format!(
-            "{omitted_paths} of the {} paths are not listed (those through nodes after {}, {} of new connections): \
-             the pods' shares still count every node",
+            "{omitted_paths} of the {} paths are not listed ({}: {} of new connections); \
+             the pods' shares and the outcome still count every path",
             omitted_paths + paths.len(),
-            listed_nodes.last().copied().unwrap_or("the first"),
+            which.join(", and "),
             omitted_share.percent()
         ));
     }
