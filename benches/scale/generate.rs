@@ -364,6 +364,15 @@ pub fn generate(size: Size, seed: u64) -> Generated {
 
     // Pods: the apps' replicas on schedulable workers, and one kube-proxy per node.
     let mut pods: Vec<PodSpec> = Vec::new();
+    // Generated names are unique in a namespace, as the API server makes them: 5,000
+    // kube-proxy pods drawing 5-character suffixes would otherwise collide about once.
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut unique_name = |prefix: &str, rng: &mut Rng| loop {
+        let name = format!("{prefix}{}", rng.suffix(5));
+        if taken.insert(name.clone()) {
+            break name;
+        }
+    };
     for (app_idx, app) in apps.iter().enumerate() {
         for _ in 0..app.replicas {
             let node_idx = CONTROL_PLANES + rng.below(n_workers as u64) as usize;
@@ -372,7 +381,7 @@ pub fn generate(size: Size, seed: u64) -> Generated {
             let is_terminating = rng.below(1000) < 3;
             pods.push(PodSpec {
                 app_idx: Some(app_idx),
-                name: format!("{}-{}-{}", app.name, app.template_hash, rng.suffix(5)),
+                name: unique_name(&format!("{}-{}-", app.name, app.template_hash), &mut rng),
                 namespace: app.namespace.clone(),
                 node_idx,
                 ip: node.pod_cidr + 1 + node.n_pods,
@@ -387,7 +396,7 @@ pub fn generate(size: Size, seed: u64) -> Generated {
     for (node_idx, node) in nodes.iter().enumerate() {
         pods.push(PodSpec {
             app_idx: None,
-            name: format!("kube-proxy-{}", rng.suffix(5)),
+            name: unique_name("kube-proxy-", &mut rng),
             namespace: "kube-system".into(),
             node_idx,
             ip: node.ip,
