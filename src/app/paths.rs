@@ -48,6 +48,12 @@ pub fn Paths(props: &PathsProps) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            if props.explanation.omitted_paths > 0 {
+                <p>{ format!(
+                    "The engine lists the paths through the first nodes only: {} more paths carry {} ({}) of new connections; the per-pod shares above count every node.",
+                    props.explanation.omitted_paths, props.explanation.omitted_share, props.explanation.omitted_share.percent()
+                ) }</p>
+            }
             if paths.len() > MAX_ROWS {
                 <p>{ format!("… and {} more paths (see the JSON from `svcroute explain --format json`).", paths.len() - MAX_ROWS) }</p>
             }
