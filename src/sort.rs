@@ -1,12 +1,11 @@
-//! Stable sorting and ordered collections that cost the page's wasm one sort in all.
+//! Stable sorting that costs the page's wasm one sort in all.
 //!
-//! Every `sort_by` and every `collect` into a `BTreeMap` or `BTreeSet` compiles a merge sort
-//! of its own for its element type, about 4 KB of wasm each. On wasm32 these helpers sort
-//! indices with one shared comparator and build sets by insertion instead; natively they are
-//! the standard library's calls, so the CLI and the benchmarks run exactly as before.
+//! Every `sort_by` compiles a merge sort of its own for its element type, about 4 KB of wasm
+//! each (so does every `collect` into a `BTreeMap` or `BTreeSet`). On wasm32 `sort_by` sorts
+//! indices with one shared comparator instead; natively it is the standard library's, so the
+//! CLI and the benchmarks run exactly as before.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` stably by `compare`, as `slice::sort_by` does.
 ///
@@ -28,24 +27,6 @@ pub fn sort_by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)));
 }
 
-/// Collects into a set, as `collect::<BTreeSet<_>>()` does.
-pub fn to_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    if cfg!(target_arch = "wasm32") {
-        insert_all(BTreeSet::new(), items)
-    } else {
-        items.into_iter().collect()
-    }
-}
-
-/// Collects into a map, as `collect::<BTreeMap<_, _>>()` does: the last value of a key wins.
-pub fn to_map<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    if cfg!(target_arch = "wasm32") {
-        insert_all(BTreeMap::new(), items)
-    } else {
-        items.into_iter().collect()
-    }
-}
-
 /// Sorts a permutation of indices, then moves the items into that order.
 fn sort_through_indices<T>(items: &mut Vec<T>, compare: &dyn Fn(&T, &T) -> Ordering) {
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -61,12 +42,6 @@ fn sort_through_indices<T>(items: &mut Vec<T>, compare: &dyn Fn(&T, &T) -> Order
 #[inline(never)]
 fn sort_indices(order: &mut [usize], compare: &dyn Fn(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| compare(a, b));
-}
-
-/// Inserts one item at a time, which needs no sort (`collect` sorts its input first).
-fn insert_all<C: Extend<I>, I>(mut collection: C, items: impl IntoIterator<Item = I>) -> C {
-    collection.extend(items);
-    collection
 }
 
 #[cfg(test)]
@@ -85,15 +60,5 @@ mod tests {
         assert_eq!(page_sorted, by_name);
         sort_by_key(&mut page_sorted, |pod| pod.1);
         assert_eq!(page_sorted, [("b", 0), ("a", 1), ("b", 1), ("a", 2)]);
-    }
-
-    #[test]
-    fn collected_maps_keep_the_last_value_of_a_key_on_both_targets() {
-        let pairs = [("a", 1), ("b", 2), ("a", 3)];
-        let expected = [("a", 3), ("b", 2)];
-        assert_eq!(to_map(pairs).into_iter().collect::<Vec<_>>(), expected);
-        assert_eq!(insert_all(BTreeMap::new(), pairs).into_iter().collect::<Vec<_>>(), expected);
-        assert_eq!(to_set([3, 1, 3]).into_iter().collect::<Vec<_>>(), [1, 3]);
-        assert_eq!(insert_all(BTreeSet::new(), [3, 1, 3]).into_iter().collect::<Vec<_>>(), [1, 3]);
     }
 }
