@@ -31,6 +31,10 @@ pub(crate) fn build_slices(
     report: &mut Report<'_>,
 ) -> Vec<EndpointSlice> {
     let mut slices = Vec::new();
+    let service_names: std::collections::BTreeSet<(&str, &str)> = services
+        .iter()
+        .map(|service| (service.namespace.as_str(), service.name.as_str()))
+        .collect();
     for &(doc, raw_slice) in docs {
         let errors = validate::endpoint_slice(raw_slice);
         if !errors.is_empty() {
@@ -49,7 +53,7 @@ pub(crate) fn build_slices(
                 format!("EndpointSlice {name} has no {SERVICE_NAME_LABEL} label, so kube-proxy ignores it"),
                 format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
             ),
-            Some(service) if !services.iter().any(|s| s.namespace == namespace && &s.name == service) => report.warning(
+            Some(service) if !service_names.contains(&(namespace.as_str(), service.as_str())) => report.warning(
                 Some(doc),
                 &FieldPath::parse("metadata.labels").field(SERVICE_NAME_LABEL),
                 format!("EndpointSlice {name} belongs to Service {service}, which is not in namespace {namespace} of the input"),
@@ -269,9 +273,14 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
 /// the pod's Node must exist unless `publishNotReadyAddresses` (facts 1.1).
 fn should_be_in_endpoints(service: &Service, pod: &Pod, nodes: &[Node]) -> bool {
     let is_terminal = pod.phase == "Succeeded" || pod.phase == "Failed";
-    let has_node =
-        pod.node_name.as_deref().is_some_and(|name| nodes.iter().any(|node| node.name == name));
+    let has_node = pod.node_name.as_deref().is_some_and(|name| node_named(nodes, name).is_some());
     !is_terminal && pod.ip.is_some() && (has_node || service.publish_not_ready_addresses)
+}
+
+/// The node called `name` among `nodes`, which `build` sorts by name first: a binary
+/// search, so deriving endpoints for 150,000 pods does not scan 5,000 nodes for each.
+fn node_named<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> {
+    nodes.binary_search_by(|node| node.name.as_str().cmp(name)).ok().and_then(|idx| nodes.get(idx))
 }
 
 /// `findPort`: the pod's port number for a service port, or `None` when a named
@@ -303,8 +312,7 @@ pub(crate) fn controller_slices(
             continue;
         }
         let Some(ip) = pod.ip else { continue };
-        let node =
-            pod.node_name.as_deref().and_then(|name| nodes.iter().find(|node| node.name == name));
+        let node = pod.node_name.as_deref().and_then(|name| node_named(nodes, name));
         let ports: Vec<(String, u16, Protocol)> = service
             .ports
             .iter()

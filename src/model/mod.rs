@@ -334,15 +334,31 @@ pub struct EndpointSlice {
 
 impl Cluster {
     pub fn node(&self, name: &str) -> Option<&Node> {
-        self.nodes.iter().find(|node| node.name == name)
+        // `build` sorts by name: a binary search, with a scan for hand-built clusters.
+        match self.nodes.binary_search_by(|node| node.name.as_str().cmp(name)) {
+            Ok(idx) => self.nodes.get(idx),
+            Err(_) => self.nodes.iter().find(|node| node.name == name),
+        }
     }
 
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
-        self.pods.iter().find(|pod| pod.namespace == namespace && pod.name == name)
+        match self.pods.binary_search_by(|pod| {
+            (pod.namespace.as_str(), pod.name.as_str()).cmp(&(namespace, name))
+        }) {
+            Ok(idx) => self.pods.get(idx),
+            Err(_) => self.pods.iter().find(|pod| pod.namespace == namespace && pod.name == name),
+        }
     }
 
     pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
-        self.services.iter().find(|svc| svc.namespace == namespace && svc.name == name)
+        match self.services.binary_search_by(|svc| {
+            (svc.namespace.as_str(), svc.name.as_str()).cmp(&(namespace, name))
+        }) {
+            Ok(idx) => self.services.get(idx),
+            Err(_) => {
+                self.services.iter().find(|svc| svc.namespace == namespace && svc.name == name)
+            }
+        }
     }
 }
 
