@@ -247,6 +247,9 @@ pub fn mount(element: web_sys::Element) -> AppHandle<App> {
     .render()
 }
 
+/// Component props compare evaluations on every render. An evaluation is never changed once
+/// made, so two are the same exactly when they are the same value in memory; comparing whole
+/// clusters field by field would cost more than the render it saves.
 impl PartialEq for crate::scenario::Evaluation {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self, other)
