@@ -4,7 +4,9 @@
 //! then the worst single query, a LoadBalancer with externalTrafficPolicy Cluster on 5,000
 //! nodes with 100 endpoints (500,000 node × endpoint paths before the path bound).
 //!
-//! `cargo bench --bench route_scale`; `SVCROUTE_ROUTE_SCALES=1,10` limits the scales.
+//! `cargo bench --bench route_scale`; `SVCROUTE_ROUTE_SCALES=1,10` limits the scales;
+//! `SVCROUTE_ROUTE_HEAP=packed` skips fragmenting the heap first (see `generate`). Run one
+//! scale per process for comparable figures: the fragmenting adds up.
 
 // A bench measures wall time and prints a report: both are its job.
 #![allow(clippy::disallowed_methods, clippy::print_stdout)]
@@ -26,7 +28,24 @@ fn v4(value: u32) -> IpAddr {
 
 fn node(idx: usize) -> Node {
     let mut labels = BTreeMap::new();
-    labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
+    // The labels a cloud node carries: kube-proxy and the cloud controller look up one or
+    // two of them, and a lookup compares keys.
+    for (key, value) in [
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/instance-type", "m5.xlarge"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("failure-domain.beta.kubernetes.io/region", "eu-west-1"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/os", "linux"),
+        ("node.kubernetes.io/instance-type", "m5.xlarge"),
+        ("topology.kubernetes.io/region", "eu-west-1"),
+    ] {
+        labels.insert(key.to_string(), value.to_string());
+    }
+    labels.insert(
+        "kubernetes.io/hostname".to_string(),
+        format!("ip-172-16-{}-{}", idx / 250, idx % 250),
+    );
     labels.insert("topology.kubernetes.io/zone".to_string(), ZONES[idx % 3].to_string());
     if idx < 3 {
         labels.insert(
@@ -151,12 +170,22 @@ fn empty_cluster(nodes: Vec<Node>) -> Cluster {
 
 /// 6 % NodePort, 10 % LoadBalancer, a third of those Local, the pods spread at random over
 /// the workers, 2 % unready and 0.3 % terminating: the shape of `benches/scale.rs`.
-fn generate(percent: f64, seed: u64) -> Cluster {
+fn generate(percent: f64, seed: u64, fragmented: bool) -> Cluster {
     let n_nodes = ((5000.0 * percent / 100.0) as usize).max(4);
     let n_pods = (150_000.0 * percent / 100.0) as usize;
     let n_services = ((10_000.0 * percent / 100.0) as usize).max(1);
     let mut rng = SplitMix64::new(seed);
-    let nodes: Vec<Node> = (0..n_nodes).map(node).collect();
+    // Each node's strings land between other allocations, as in a cluster built from a dump
+    // with 150,000 pods, rather than packed together: lookups then miss the cache as they do
+    // there. The filler stays allocated until the end.
+    let mut filler: Vec<Vec<u8>> = Vec::new();
+    let nodes: Vec<Node> = (0..n_nodes)
+        .map(|idx| {
+            filler.push(vec![1; 48 * 1024]);
+            node(idx)
+        })
+        .collect();
+    std::mem::forget(filler);
     let mut pods_on_node = vec![0u32; n_nodes];
     let mut services = Vec::new();
     for idx in 0..n_services {
@@ -187,6 +216,24 @@ fn generate(percent: f64, seed: u64) -> Cluster {
         services.push(service(idx, type_, policy, n_ports, &endpoints, &nodes, affinity));
     }
     services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    // A heap like the one parsing and building a 600 MB dump leaves: millions of small
+    // blocks, every other one freed, so `malloc` searches fragmented free lists. This makes
+    // each allocation (a path has a dozen) several times dearer, as in `benches/scale.rs`.
+    if !fragmented {
+        return with_services(nodes, services);
+    }
+    let mut junk: Vec<String> =
+        (0..n_pods * 40).map(|idx| "x".repeat(8 + (idx * 7) % 120)).collect();
+    let mut keep = false;
+    junk.retain(|_| {
+        keep = !keep;
+        keep
+    });
+    std::mem::forget(junk);
+    with_services(nodes, services)
+}
+
+fn with_services(nodes: Vec<Node>, services: Vec<Service>) -> Cluster {
     let mut cluster = empty_cluster(nodes);
     cluster.services = services;
     cluster
@@ -253,10 +300,12 @@ fn main() {
         .split(',')
         .filter_map(|part| part.trim().parse().ok())
         .collect();
+    let fragmented = !std::env::var("SVCROUTE_ROUTE_HEAP").is_ok_and(|heap| heap == "packed");
+    let heap = if fragmented { "fragmented" } else { "packed" };
     for percent in scales {
-        let cluster = generate(percent, 42);
+        let cluster = generate(percent, 42, fragmented);
         println!(
-            "{percent} % ({} nodes, {} services): explain every service: {}; peak RSS {:.0} MiB",
+            "{percent} % ({} nodes, {} services, {heap} heap): explain every service: {}; peak RSS {:.0} MiB",
             cluster.nodes.len(),
             cluster.services.len(),
             explain_all(&cluster),

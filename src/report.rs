@@ -304,11 +304,11 @@ mod tests {
         let sim = SimulatedCounts { seed: 1, connections: 1000, counts: counts.clone() };
         let text = render(&explanation, Some(&sim));
         assert!(
-            text.contains("  ...  210 more paths are not listed, 7/40 (17.5%) of new connections (see the warnings); the"),
+            text.contains("  ...  1020 more paths are not listed, 17/20 (85.0%) of new connections (see the warnings); the"),
             "{text}"
         );
         let not_listed = 1000 - counts.iter().sum::<u64>();
         assert!(text.contains(&format!("\n{not_listed} of them took a path that is not listed\n")));
-        assert!(text.contains("warning: 210 of the 1200 paths are not listed"), "{text}");
+        assert!(text.contains("warning: 1020 of the 1200 paths are not listed"), "{text}");
     }
 }

@@ -1603,18 +1603,18 @@ fn shares_node_by_node(cluster: &Cluster, pool: &[String]) -> BTreeMap<String, S
 
 #[test]
 fn a_load_balancer_over_many_nodes_lists_the_first_nodes_and_keeps_every_pods_share_exact() {
-    // 120 nodes × 31 endpoints: 3,720 paths; 32 nodes fit in MAX_PATHS (992 paths).
+    // 120 nodes × 31 endpoints: 3,720 paths; 6 nodes fit in MAX_PATHS (186 paths).
     let cluster = many_nodes(120, 31, TrafficPolicy::Cluster, false);
     let expl = explain(&cluster, &query("web")).unwrap();
     assert_eq!(expl.outcome, Outcome::Delivered);
     assert_eq!(expl.load_balancer_nodes.len(), 120);
-    assert_eq!(expl.paths.len(), 32 * 31);
-    assert_eq!(expl.omitted_paths, 88 * 31);
-    assert_eq!(expl.omitted_share, Share::new(88, 120));
+    assert_eq!(expl.paths.len(), 6 * 31);
+    assert_eq!(expl.omitted_paths, 114 * 31);
+    assert_eq!(expl.omitted_share, Share::new(114, 120));
     let listed_nodes: BTreeSet<&str> =
         expl.paths.iter().filter_map(|path| path.via_node.as_deref()).collect();
     let first_nodes: BTreeSet<&str> =
-        expl.load_balancer_nodes[..32].iter().map(String::as_str).collect();
+        expl.load_balancer_nodes[..6].iter().map(String::as_str).collect();
     assert_eq!(listed_nodes, first_nodes, "whole nodes, the first by name");
     assert!(expl.paths.iter().all(|path| path.share == Share::new(1, 120 * 31)));
     // The pods count every node, listed or not: 1/31 each (facts 5.4, eTP Cluster).
@@ -1622,8 +1622,8 @@ fn a_load_balancer_over_many_nodes_lists_the_first_nodes_and_keeps_every_pods_sh
     assert!(expl.pods.iter().all(|pod| pod.share == Share::new(1, 31)));
     assert!(
         expl.warnings.iter().any(|w| w.starts_with(
-            "2728 of the 3720 paths are not listed (the paths through the 88 nodes after node-0031: \
-             73.3% of new connections)"
+            "3534 of the 3720 paths are not listed (the paths through the 114 nodes after node-0005: \
+             95.0% of new connections)"
         )),
         "{:?}",
         expl.warnings
@@ -1654,15 +1654,15 @@ fn a_node_with_more_endpoints_than_max_paths_lists_its_first_pods_by_name() {
     q.entry = Some(EntryKind::NodePort);
     let expl = explain(&cluster, &q).unwrap();
     assert_eq!(expl.paths.len(), MAX_PATHS);
-    assert_eq!(expl.omitted_paths, 200);
-    assert_eq!(expl.omitted_share, Share::new(1, 6));
+    assert_eq!(expl.omitted_paths, 1000);
+    assert_eq!(expl.omitted_share, Share::new(5, 6));
     let listed: Vec<&str> =
         expl.paths.iter().filter_map(|p| p.target.as_ref()?.pod.as_deref()).collect();
     assert_eq!(listed.first(), Some(&"web-0000"));
-    assert_eq!(listed.last(), Some(&"web-0999"));
+    assert_eq!(listed.last(), Some(&"web-0199"));
     assert!(expl.warnings.iter().any(|w| w.starts_with(
-        "200 of the 1200 paths are not listed (node node-0000's paths after its first 1000 by pod name: \
-         16.7% of new connections)"
+        "1000 of the 1200 paths are not listed (node node-0000's paths after its first 200 by pod name: \
+         83.3% of new connections)"
     )));
     assert_eq!(expl.pods.len(), 1200);
     assert!(expl.pods.iter().all(|pod| pod.share == Share::new(1, 1200)));
