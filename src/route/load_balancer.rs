@@ -72,7 +72,11 @@ pub fn pool<'a>(cluster: &'a Cluster, service: &Service, external: TrafficPolicy
         .filter(|endpoint| endpoint.is_ready)
         .filter_map(|endpoint| endpoint.node_name.as_deref())
         .collect();
-    let mut pool = Pool::default();
+    let mut pool = Pool {
+        members: Vec::with_capacity(nodes.len()),
+        healthy: Vec::with_capacity(nodes.len()),
+        ..Pool::default()
+    };
     for node in nodes {
         if let Some(reason) = excluded_from_pool(node) {
             pool.excluded.push((node, reason));

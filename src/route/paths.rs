@@ -317,6 +317,7 @@ pub fn explain(
                     let weight = Share::new(1, lb_pool.healthy.len() as u128);
                     load_balancer_nodes =
                         lb_pool.healthy.iter().map(|node| node.name.clone()).collect();
+                    arrivals.reserve(lb_pool.healthy.len());
                     for node in &lb_pool.healthy {
                         arrivals.push(via_load_balancer(
                             node,
