@@ -621,3 +621,13 @@ fn errors_from_written_back_text_name_the_whole_field_path() {
         "items[2].ports[0].port: invalid type: string \"x\", expected i64"
     );
 }
+
+/// Columns and lengths count characters, not bytes, after non-ASCII text on the same line.
+#[test]
+fn locates_fields_after_non_ascii_text_in_characters() {
+    let text = "kind: Service\nmetadata:\n  name: \"ünïcödé\"\nspec:\n  ports: [{name: \"ü\", nodePort: 40000}]\n";
+    let parsed = parse(text);
+    assert_eq!(located(&parsed, 0, "metadata.name"), "3:9+9");
+    assert_eq!(located(&parsed, 0, "spec.ports[0].name"), "5:18+3");
+    assert_eq!(located(&parsed, 0, "spec.ports[0].nodePort"), "5:33+5");
+}
