@@ -106,7 +106,7 @@ def demangle(name):
         return "::".join(parts).replace("..", "::")
     if name.startswith("_R"):
         # v0: only the crate roots (`Cs<hash>_<len><name>`) are read.
-        crates = re.findall(r"C(?:s[0-9A-Za-z]*_)?\d+([a-z_][a-z0-9_]*)", name)
+        crates = [name[m.end() : m.end() + int(m.group(1))] for m in re.finditer(r"C(?:s[0-9A-Za-z]*_)?(\d+)", name)]
         return "".join(crate + "::" for crate in crates)
     return name
 
