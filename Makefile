@@ -24,7 +24,7 @@ test-native:
 	cargo check --lib --target wasm32-unknown-unknown
 
 test-web:
-	cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings
 	cargo test --target wasm32-unknown-unknown --test web
 
 dist:

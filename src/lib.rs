@@ -14,13 +14,13 @@ pub mod input;
 pub mod model;
 pub mod route;
 
-pub mod layout;
-pub mod svg;
 pub mod chart;
 pub mod export;
+pub mod layout;
+pub mod svg;
 
-pub mod presets;
 pub mod permalink;
+pub mod presets;
 pub mod scenario;
 pub mod sort;
 
