@@ -1,6 +1,8 @@
 //! Browser tests (wasm32 only): mount the real app in headless Chromium, type into the
 //! labelled textarea, switch controls, and assert what a user sees in the DOM.
 #![cfg(target_arch = "wasm32")]
+// Test helpers: a failed unwrap or panic is a failed test with a line number.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use svcroute::app::{App, AppProps};
 use svcroute::presets::{Preset, PRESETS};
