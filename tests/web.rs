@@ -403,6 +403,14 @@ async fn the_hop_table_shows_where_dnat_and_snat_rewrite_the_packet() {
     assert!(hops.contains("DNAT → 10.244.1.90:8080"), "{hops}");
     assert!(hops.contains("SNAT (masquerade) → 172.18.0.4"), "{hops}");
     assert!(hops.contains("The pod sees the client as 172.18.0.4"), "{hops}");
+    // The book's curl output, line for line.
+    assert!(
+        hops.contains(
+            "Request processed by Kubia 1.0 running in pod \"kiada-001\" on node \"kind-worker2\"."
+        ),
+        "{hops}"
+    );
+    assert!(hops.contains("Pod hostname: kiada-001; Pod IP: 10.244.1.90; Node IP: 172.18.0.2; Client IP: ::ffff:172.18.0.4"), "{hops}");
 }
 
 #[wasm_bindgen_test]

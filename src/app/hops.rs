@@ -8,6 +8,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct HopsProps {
     pub explanation: Rc<Explanation>,
+    /// For the cluster: the node IPs in kiada's answer.
+    pub evaluation: Rc<crate::scenario::Evaluation>,
     pub path: usize,
     pub onclose: Callback<()>,
 }
@@ -74,6 +76,10 @@ pub fn Hops(props: &HopsProps) -> Html {
                 <p>{ format!("The connection never reaches a pod: it is {}.", path.outcome.as_str()) }</p>
             }
             <p class="reason">{ &path.reason }</p>
+            if let Some(answer) = crate::kubectl::kiada_response(&props.evaluation.cluster, path) {
+                <p>{ "What the book's kiada app answers to curl on this path:" }</p>
+                <pre class="curl">{ answer }</pre>
+            }
         </section>
     }
 }

@@ -227,7 +227,7 @@ pub fn App(props: &AppProps) -> Html {
                         { playback.clone() }
                         <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
                         if let (Some(idx), Some(explanation)) = (state.selected_path, explanation.clone()) {
-                            <Hops explanation={explanation} path={idx} onclose={dispatch.reform(|_| Action::SelectPath(None))} />
+                            <Hops explanation={explanation} evaluation={shown.clone()} path={idx} onclose={dispatch.reform(|_| Action::SelectPath(None))} />
                         }
                     } else {
                         <KubectlTab evaluation={shown.clone()} namespace={AttrValue::from(state.scenario.namespace.clone())} now={now_seconds()} />

@@ -231,3 +231,31 @@ fn a_file_that_cannot_be_read_exits_1_naming_it() {
     assert!(stdout.is_empty());
     assert!(stderr.starts_with("svcroute: error: cannot read no-such-file.yaml: "), "{stderr}");
 }
+
+#[test]
+fn curl_prints_the_books_answer_for_kind_worker_to_kiada_001() {
+    // Seed 11.2.1: `curl 172.18.0.4:30080`, answered by kiada-001 on kind-worker2.
+    let (stdout, _, status) = run(
+        &[
+            "explain",
+            "11.3-nodeport.yaml",
+            "--service",
+            "kiada",
+            "--entry",
+            "node-port",
+            "--node",
+            "kind-worker",
+            "--curl",
+            "--quiet",
+        ],
+        "",
+    );
+    assert_eq!(status, 0);
+    assert!(
+        stdout.contains(
+            "    Request processed by Kubia 1.0 running in pod \"kiada-001\" on node \"kind-worker2\".\n    \
+             Pod hostname: kiada-001; Pod IP: 10.244.1.90; Node IP: 172.18.0.2; Client IP: ::ffff:172.18.0.4\n"
+        ),
+        "{stdout}"
+    );
+}

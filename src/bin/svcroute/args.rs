@@ -42,6 +42,8 @@ explain, render and link options (what to show):
                                     stays <pending>)
   --format table|json               [default: table]; docs/json.md describes the JSON
   --connections N                   also simulate N new connections and print the counts
+  --curl                            also print what the book's kiada app answers to curl on
+                                    each path (the pod, its node and the client IP it sees)
   --seed N                          the simulation's seed [default: 1]
 
 render options (the picture the page's \"Download SVG\" saves, byte for byte):
@@ -102,6 +104,8 @@ pub struct ExplainArgs {
     pub format: Format,
     pub seed: u64,
     pub connections: Option<u64>,
+    /// `explain`: also print what the book's kiada app answers to curl on each path.
+    pub curl: bool,
     pub quiet: bool,
     /// `render`, `link`: show both externalTrafficPolicy values.
     pub compare: bool,
@@ -198,7 +202,7 @@ const SELECTING: &[&str] = &["explain", "render", "link"];
 /// Which commands take each flag, for naming a flag given to the wrong one.
 fn commands_of(flag: &str) -> &'static [&'static str] {
     match flag {
-        "--format" | "--connections" => &["explain"],
+        "--format" | "--connections" | "--curl" => &["explain"],
         "--seed" => &["explain", "link"],
         "--compare" => &["render", "link"],
         "--theme" => &["render"],
@@ -237,6 +241,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     let mut format = Format::Table;
     let mut seed = 1;
     let mut connections = None;
+    let mut curl = false;
     let mut quiet = false;
     let mut output = None;
     let mut now = None;
@@ -324,6 +329,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             Long("connections") => {
                 connections = Some(number("--connections", &string(parser.value()?)?)?);
                 used.push("--connections");
+            }
+            Long("curl") => {
+                curl = true;
+                used.push("--curl");
             }
             Long("compare") => {
                 compare = true;
@@ -415,6 +424,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                 format,
                 seed,
                 connections,
+                curl,
                 quiet,
                 compare,
                 theme,

@@ -215,7 +215,9 @@ fn error_summary(n_errors: usize) {
 /// Loads the files, prints their diagnostics, and explains the scenario the flags choose,
 /// printing why when it cannot. Returns the scenario, its explanation (`None`: failed, said
 /// so) and the number of input errors.
-fn load_and_explain(args: &ExplainArgs) -> anyhow::Result<(Scenario, Option<Explanation>, usize)> {
+fn load_and_explain(
+    args: &ExplainArgs,
+) -> anyhow::Result<(Scenario, Option<Explanation>, usize, Cluster)> {
     let (input, parsed, cluster, n_errors) =
         load(&args.files, args.has_load_balancer_support, args.quiet)?;
     // The page's own value: `render` and `link` hand it on, so a flag means what the page's
@@ -225,7 +227,7 @@ fn load_and_explain(args: &ExplainArgs) -> anyhow::Result<(Scenario, Option<Expl
         Some(query) => route::explain(&cluster, &query),
         None => {
             debug_assert!(false, "the CLI always names a service");
-            return Ok((scenario, None, n_errors));
+            return Ok((scenario, None, n_errors, cluster));
         }
     };
     let explanation = match result {
@@ -246,14 +248,14 @@ fn load_and_explain(args: &ExplainArgs) -> anyhow::Result<(Scenario, Option<Expl
                     eprintln!("svcroute: error: {error}");
                 }
             }
-            return Ok((scenario, None, n_errors));
+            return Ok((scenario, None, n_errors, cluster));
         }
     };
-    Ok((scenario, Some(explanation), n_errors))
+    Ok((scenario, Some(explanation), n_errors, cluster))
 }
 
 fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
-    let (_scenario, explanation, n_errors) = load_and_explain(args)?;
+    let (_scenario, explanation, n_errors, cluster) = load_and_explain(args)?;
     let Some(explanation) = explanation else {
         return Ok(Outcome::Failed);
     };
@@ -276,6 +278,9 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         }
     };
     print_out(&text);
+    if args.curl && args.format == Format::Table {
+        print_out(&curl_answers(&cluster, &explanation));
+    }
     if n_errors > 0 {
         error_summary(n_errors);
         return Ok(Outcome::Failed);
@@ -283,10 +288,25 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// What the book's kiada app answers to `curl` on each delivered path (seed 11.2.1), to set
+/// beside the book's output.
+fn curl_answers(cluster: &Cluster, explanation: &Explanation) -> String {
+    let mut text = String::from("\nwhat the book's kiada app answers to curl\n");
+    for (idx, path) in explanation.paths.iter().enumerate() {
+        let Some(answer) = kubectl::kiada_response(cluster, path) else { continue };
+        let via = path.via_node.as_deref().unwrap_or("?");
+        text += &format!("  #{}  via {via}\n", idx + 1);
+        for line in answer.lines() {
+            text += &format!("    {line}\n");
+        }
+    }
+    text
+}
+
 /// `svcroute render`: the SVG the page's "Download SVG" saves for the same scenario,
 /// through the same `scenario::evaluate` and `export::render`.
 fn render(args: &ExplainArgs) -> anyhow::Result<Outcome> {
-    let (scenario, explanation, n_errors) = load_and_explain(args)?;
+    let (scenario, explanation, n_errors, _cluster) = load_and_explain(args)?;
     if explanation.is_none() {
         return Ok(Outcome::Failed);
     }
@@ -310,7 +330,7 @@ fn render(args: &ExplainArgs) -> anyhow::Result<Outcome> {
 
 /// `svcroute link`: the page's URL fragment for the scenario, once it explains.
 fn link(args: &ExplainArgs) -> anyhow::Result<Outcome> {
-    let (scenario, explanation, n_errors) = load_and_explain(args)?;
+    let (scenario, explanation, n_errors, _cluster) = load_and_explain(args)?;
     if explanation.is_none() {
         return Ok(Outcome::Failed);
     }
