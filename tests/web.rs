@@ -429,3 +429,31 @@ async fn the_kubectl_tab_prints_the_books_tables() {
     assert!(text.contains("kind-control-plane"), "{text}");
     assert!(text.contains("INTERNAL-IP"), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn json_and_fields_before_kind_are_read_as_on_the_command_line() {
+    // The page reads JSON through the YAML reader (smaller wasm); the result must not differ.
+    let root = mount().await;
+    let json = r#"{"apiVersion": "v1", "kind": "List", "items": [
+      {"metadata": {"name": "web", "labels": {"app": "web"}}, "kind": "Pod", "apiVersion": "v1",
+       "spec": {"nodeName": "kind-worker", "containers": [{"name": "web"}]},
+       "status": {"phase": "Running", "podIP": "10.244.2.7", "conditions": [{"type": "Ready", "status": "True"}]}},
+      {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+       "spec": {"type": "NodePort", "selector": {"app": "web"}, "ports": [{"port": 80, "nodePort": 30123}]}}]}"#;
+    type_manifests(&root, json).await;
+    let problems =
+        root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
+    assert!(!problems.contains("error"), "{problems}");
+    assert!(diagram_ids(&root).iter().any(|id| id == "pod/web"), "{:?}", diagram_ids(&root));
+    let scene = root.query_selector(".diagram .scene").unwrap().unwrap().inner_html();
+    assert!(scene.contains(":30123"), "node port not shown");
+    // A JSON syntax error is reported at its line and column.
+    type_manifests(
+        &root,
+        "{\"apiVersion\": \"v1\",\n \"kind\": \"Service\",\n \"metadata\": {\"name\": }}",
+    )
+    .await;
+    let problems =
+        root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
+    assert!(problems.contains("3:"), "no line 3 in: {problems}");
+}
