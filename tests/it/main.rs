@@ -7,4 +7,5 @@ mod diagnostics;
 mod golden;
 mod oracle;
 mod render;
+mod robust;
 mod tidy;
