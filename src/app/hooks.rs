@@ -51,6 +51,25 @@ pub fn use_animation_frame(running: bool, on_frame: Callback<f64>) {
     });
 }
 
+/// Calls `on_reduce` whenever the system's reduced-motion setting is switched on while the
+/// page is open (the animation then stops; stepping still shows everything).
+#[hook]
+pub fn use_reduced_motion_listener(on_reduce: Callback<()>) {
+    use_effect_with((), move |_| {
+        let query = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten());
+        let listener = query.map(|query| {
+            let target: web_sys::EventTarget = query.clone().into();
+            gloo_events::EventListener::new(&target, "change", move |_| {
+                if query.matches() {
+                    on_reduce.emit(());
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}
+
 /// Whether the user asked the system for reduced motion.
 pub fn prefers_reduced_motion() -> bool {
     web_sys::window()

@@ -88,6 +88,7 @@ pub fn App(props: &AppProps) -> Html {
         state.playing = !hooks::prefers_reduced_motion() && mode.autoplay.unwrap_or(!mode.embed);
         state
     });
+    hooks::use_reduced_motion_listener(dispatch_for_motion(&state));
     // The address always holds the scenario shown, so "copy the URL" is a permalink too.
     use_effect_with(state.scenario.clone(), url::write_fragment);
     let dispatch = {
@@ -236,6 +237,11 @@ pub fn App(props: &AppProps) -> Html {
             </main>
         </div>
     }
+}
+
+fn dispatch_for_motion(state: &UseReducerHandle<State>) -> Callback<()> {
+    let state = state.clone();
+    Callback::from(move |()| state.dispatch(Action::SetPlaying(false)))
 }
 
 /// Mounts the app on `element` (used by the page's entry point and by the browser tests).
