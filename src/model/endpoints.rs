@@ -374,7 +374,9 @@ fn controller_slice(
             })
             .collect(),
         endpoints,
-        creation_timestamp: None,
+        // The controller writes a Service's slices as soon as the Service exists, so their
+        // AGE in `kubectl get endpointslices` is the Service's (to the second, in practice).
+        creation_timestamp: service.creation_timestamp.clone(),
     }
 }
 
