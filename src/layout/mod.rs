@@ -478,6 +478,15 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                             // A pod's packet is caught by its own node's rules: a short hook
                             // up to the node's header.
                             vec![start, Point::new(rect.x + NODE_W - 30.0, rect.y + 30.0)]
+                        } else if node_column.get(name).copied().unwrap_or(0) > 0 {
+                            // A node in a further column: over the top of the nodes and down
+                            // the gap before its column, never across another column's pods.
+                            let port = port_point(rect);
+                            let gap_x = rect.x - COLUMN_GAP / 2.0 - 10.0;
+                            let over = top - 8.0;
+                            let mut pts = curve(start, Point::new(nodes_x - 24.0, over));
+                            pts.extend([Point::new(gap_x, over), Point::new(gap_x, port.y), port]);
+                            pts
                         } else {
                             curve(start, port_point(rect))
                         }
