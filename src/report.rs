@@ -62,7 +62,13 @@ pub fn render(explanation: &Explanation, simulation: Option<&SimulatedCounts>) -
         push_wrapped(&mut out, "", "affinity  ", &text);
     }
     if !explanation.load_balancer_nodes.is_empty() {
-        let text = explanation.load_balancer_nodes.join(", ");
+        // A 5,000-node pool is a count, not a paragraph of names.
+        const SHOWN: usize = 20;
+        let nodes = &explanation.load_balancer_nodes;
+        let mut text = nodes.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        if nodes.len() > SHOWN {
+            text += &format!(" and {} more ({} in all)", nodes.len() - SHOWN, nodes.len());
+        }
         push_wrapped(&mut out, "", "LB nodes  ", &text);
     }
     out.push('\n');
