@@ -35,6 +35,9 @@ pub mod simulate;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod proxier_tests;
+
 use crate::model::{Cluster, Protocol, TargetPort, TrafficPolicy};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
