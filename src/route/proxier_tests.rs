@@ -51,8 +51,8 @@ struct Flow {
     port: u16,
     output: &'static str,
     masq: bool,
-    /// What svcroute answers instead, and why, when it deliberately differs.
-    differs: Option<(&'static str, &'static str)>,
+    /// What svcroute answers instead, when it deliberately differs.
+    differs: Option<Differs>,
 }
 
 fn flow(
@@ -72,10 +72,35 @@ impl Flow {
         Self { protocol, ..self }
     }
 
-    /// svcroute answers `svcroute` for this packet; `why` names the upstream difference.
-    fn differs(self, svcroute: &'static str, why: &'static str) -> Self {
-        Self { differs: Some((svcroute, why)), ..self }
+    /// svcroute answers `output` and `masq` for this packet; `why` names the upstream
+    /// difference (a choice listed in route/mod.rs's "not modelled").
+    fn differs(self, output: &'static str, masq: bool, why: &'static str) -> Self {
+        let differs = Differs { output, masq, why, test_node_rules_agree: false };
+        Self { differs: Some(differs), ..self }
     }
+
+    /// svcroute's load balancer never sends this packet to test-node (see
+    /// [`NO_HEALTHY_NODE`]), but test-node's own rules answer what upstream expects.
+    fn load_balancer_avoids_test_node(self) -> Self {
+        let differs = Differs {
+            output: "DROP (at the load balancer)",
+            masq: false,
+            why: NO_HEALTHY_NODE,
+            test_node_rules_agree: true,
+        };
+        Self { differs: Some(differs), ..self }
+    }
+}
+
+/// svcroute's deliberate answer for a flow, where it is not upstream's.
+#[derive(Debug, Clone)]
+struct Differs {
+    output: &'static str,
+    masq: bool,
+    /// Which upstream difference this is.
+    why: &'static str,
+    /// Also check test-node's rules directly against upstream's expectation.
+    test_node_rules_agree: bool,
 }
 
 /// The client pods the flows need: one pod on test-node per source inside the pod network.
@@ -300,18 +325,18 @@ fn run_flows(cluster: &Cluster, flows: &[Flow]) {
             }
         };
         let (output, masq) = as_tracer_output(&expl);
-        let (expected, expected_masq) = match flow.differs {
-            Some((svcroute, _)) => {
-                // The load balancer keeps the packet from test-node; its rules must still
-                // answer what upstream's tracer answers.
-                let at_node = test_node_rules_for_load_balancer_ip(&cluster, &query, flow);
-                if at_node != (flow.output.to_string(), flow.masq) {
-                    errors.push(format!(
-                        "{:?}: test-node's rules say {at_node:?}, upstream {:?} masq {}",
-                        flow.name, flow.output, flow.masq
-                    ));
+        let (expected, expected_masq) = match &flow.differs {
+            Some(differs) => {
+                if differs.test_node_rules_agree {
+                    let at_node = test_node_rules_for_load_balancer_ip(&cluster, &query, flow);
+                    if at_node != (flow.output.to_string(), flow.masq) {
+                        errors.push(format!(
+                            "{:?}: test-node's rules say {at_node:?}, upstream {:?} masq {}",
+                            flow.name, flow.output, flow.masq
+                        ));
+                    }
                 }
-                (svcroute, false)
+                (differs.output, differs.masq)
             }
             None => (flow.output, flow.masq),
         };
@@ -325,6 +350,12 @@ fn run_flows(cluster: &Cluster, flows: &[Flow]) {
                 flow.port,
                 expl.reason
             ));
+            if let Some(differs) = &flow.differs {
+                errors.push(format!(
+                    "    (upstream answers {:?}; svcroute differs on purpose: {})",
+                    flow.output, differs.why
+                ));
+            }
         }
     }
     assert!(errors.is_empty(), "\n{}\n", errors.join("\n"));
@@ -848,7 +879,7 @@ fn run_terminating_case(
         false,
     );
     if policy == "Local" {
-        external = external.differs("DROP (at the load balancer)", NO_HEALTHY_NODE);
+        external = external.load_balancer_avoids_test_node();
     }
     #[rustfmt::skip]
     let deleted = [
@@ -887,7 +918,7 @@ fn test_terminating_endpoints_traffic_policy_local() {
     ], &[
         flow("only terminating endpoints exist: pod to clusterIP", "10.0.0.2", "172.30.1.1", 80, "10.0.1.5:80", false),
         flow("only terminating endpoints exist: external to LB", EXTERNAL_CLIENT, "1.2.3.4", 80, "10.0.1.2:80, 10.0.1.3:80", false)
-            .differs("DROP (at the load balancer)", NO_HEALTHY_NODE),
+            .load_balancer_avoids_test_node(),
     ]);
     #[rustfmt::skip]
     run_terminating_case("Local", &[
@@ -895,7 +926,7 @@ fn test_terminating_endpoints_traffic_policy_local() {
     ], &[
         flow("terminating endpoints on remote node: pod to clusterIP", "10.0.0.2", "172.30.1.1", 80, "10.0.1.5:80", false),
         flow("terminating endpoints on remote node: external to LB, no locally-usable endpoints", EXTERNAL_CLIENT, "1.2.3.4", 80, "DROP", false)
-            .differs("DROP (at the load balancer)", NO_HEALTHY_NODE),
+            .load_balancer_avoids_test_node(),
     ]);
     #[rustfmt::skip]
     run_terminating_case("Local", &[
@@ -904,7 +935,7 @@ fn test_terminating_endpoints_traffic_policy_local() {
     ], &[
         flow("no usable endpoints on any node: pod to clusterIP, no usable endpoints", "10.0.0.2", "172.30.1.1", 80, "REJECT", false),
         flow("no usable endpoints on any node: external to LB, no usable endpoints", EXTERNAL_CLIENT, "1.2.3.4", 80, "REJECT", false)
-            .differs("DROP (at the load balancer)", NO_HEALTHY_NODE),
+            .load_balancer_avoids_test_node(),
     ]);
 }
 
@@ -946,4 +977,194 @@ fn test_terminating_endpoints_traffic_policy_cluster() {
         flow("no usable endpoints on any node: pod to clusterIP", "10.0.0.2", "172.30.1.1", 80, "REJECT", false),
         flow("no usable endpoints on any node: external to LB", EXTERNAL_CLIENT, "1.2.3.4", 80, "REJECT", false),
     ]);
+}
+
+// ---------------------------------------------------------------- TestInternalExternalMasquerade
+
+/// `TestInternalExternalMasquerade`'s three load balancers: svc1 plain, svc2 with
+/// externalTrafficPolicy Local, svc3 with internalTrafficPolicy Local; each has one endpoint
+/// on test-node and one on "remote". Upstream's nodePorts 3001-3003 are 31001-31003 here
+/// (the default range, and clear of the health check ports 30001-30003); the
+/// healthCheckNodePorts of svc1 and svc3 are left out, as the API server allows them only
+/// with externalTrafficPolicy Local and kube-proxy ignores them otherwise.
+const INTERNAL_EXTERNAL: &str = "
+apiVersion: v1
+kind: Service
+metadata: {name: svc1, namespace: ns1, creationTimestamp: '2024-01-01T00:00:00Z'}
+spec:
+  type: LoadBalancer
+  clusterIP: 172.30.0.41
+  ports: [{name: p80, port: 80, protocol: TCP, nodePort: 31001}]
+status: {loadBalancer: {ingress: [{ip: 1.2.3.4}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc2, namespace: ns2, creationTimestamp: '2024-01-01T00:00:00Z'}
+spec:
+  type: LoadBalancer
+  clusterIP: 172.30.0.42
+  ports: [{name: p80, port: 80, protocol: TCP, nodePort: 31002}]
+  healthCheckNodePort: 30002
+  externalTrafficPolicy: Local
+status: {loadBalancer: {ingress: [{ip: 5.6.7.8}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc3, namespace: ns3, creationTimestamp: '2024-01-01T00:00:00Z'}
+spec:
+  type: LoadBalancer
+  clusterIP: 172.30.0.43
+  ports: [{name: p80, port: 80, protocol: TCP, nodePort: 31003}]
+  internalTrafficPolicy: Local
+status: {loadBalancer: {ingress: [{ip: 9.10.11.12}]}}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: svc1-1, namespace: ns1, labels: {kubernetes.io/service-name: svc1}}
+addressType: IPv4
+endpoints: [{addresses: [10.180.0.1], nodeName: test-node}, {addresses: [10.180.1.1], nodeName: remote}]
+ports: [{name: p80, port: 80, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: svc2-1, namespace: ns2, labels: {kubernetes.io/service-name: svc2}}
+addressType: IPv4
+endpoints: [{addresses: [10.180.0.2], nodeName: test-node}, {addresses: [10.180.1.2], nodeName: remote}]
+ports: [{name: p80, port: 80, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: svc3-1, namespace: ns3, labels: {kubernetes.io/service-name: svc3}}
+addressType: IPv4
+endpoints: [{addresses: [10.180.0.3], nodeName: test-node}, {addresses: [10.180.1.3], nodeName: remote}]
+ports: [{name: p80, port: 80, protocol: TCP}]
+";
+
+/// The base flows of `TestInternalExternalMasquerade` (working detector, no masqueradeAll).
+fn internal_external_flows() -> Vec<Flow> {
+    let svc1 = "10.180.0.1:80, 10.180.1.1:80";
+    let svc2 = "10.180.0.2:80, 10.180.1.2:80";
+    let svc3 = "10.180.0.3:80, 10.180.1.3:80";
+    #[rustfmt::skip]
+    let flows = vec![
+        flow("pod to ClusterIP", "10.0.0.2", "172.30.0.41", 80, svc1, false),
+        flow("pod to NodePort", "10.0.0.2", TEST_NODE_IP, 31001, svc1, true),
+        flow("pod to LB", "10.0.0.2", "1.2.3.4", 80, svc1, true),
+        flow("node to ClusterIP", TEST_NODE_IP, "172.30.0.41", 80, svc1, true),
+        flow("node to NodePort", TEST_NODE_IP, TEST_NODE_IP, 31001, svc1, true),
+        flow("node to LB", TEST_NODE_IP, "1.2.3.4", 80, svc1, true),
+        flow("external to ClusterIP", EXTERNAL_CLIENT, "172.30.0.41", 80, svc1, true),
+        flow("external to NodePort", EXTERNAL_CLIENT, TEST_NODE_IP, 31001, svc1, true),
+        flow("external to LB", EXTERNAL_CLIENT, "1.2.3.4", 80, svc1, true),
+        flow("pod to ClusterIP with eTP:Local", "10.0.0.2", "172.30.0.42", 80, svc2, false),
+        flow("pod to NodePort with eTP:Local", "10.0.0.2", TEST_NODE_IP, 31002, svc2, false),
+        flow("pod to LB with eTP:Local", "10.0.0.2", "5.6.7.8", 80, svc2, false),
+        flow("node to ClusterIP with eTP:Local", TEST_NODE_IP, "172.30.0.42", 80, svc2, true),
+        // Upstream sends this one to 3001, svc1's node port, despite its name.
+        flow("node to NodePort with eTP:Local", TEST_NODE_IP, TEST_NODE_IP, 31001, svc1, true),
+        flow("node to LB with eTP:Local", TEST_NODE_IP, "5.6.7.8", 80, svc2, true),
+        flow("external to ClusterIP with eTP:Local", EXTERNAL_CLIENT, "172.30.0.42", 80, svc2, true),
+        flow("external to NodePort with eTP:Local", EXTERNAL_CLIENT, TEST_NODE_IP, 31002, "10.180.0.2:80", false),
+        flow("external to LB with eTP:Local", EXTERNAL_CLIENT, "5.6.7.8", 80, "10.180.0.2:80", false),
+        flow("pod to ClusterIP with iTP:Local", "10.0.0.2", "172.30.0.43", 80, "10.180.0.3:80", false),
+        flow("pod to NodePort with iTP:Local", "10.0.0.2", TEST_NODE_IP, 31003, svc3, true),
+        flow("pod to LB with iTP:Local", "10.0.0.2", "9.10.11.12", 80, svc3, true),
+        flow("node to ClusterIP with iTP:Local", TEST_NODE_IP, "172.30.0.43", 80, "10.180.0.3:80", true),
+        flow("node to NodePort with iTP:Local", TEST_NODE_IP, TEST_NODE_IP, 31003, svc3, true),
+        flow("node to LB with iTP:Local", TEST_NODE_IP, "9.10.11.12", 80, svc3, true),
+        flow("external to ClusterIP with iTP:Local", EXTERNAL_CLIENT, "172.30.0.43", 80, "10.180.0.3:80", true),
+        flow("external to NodePort with iTP:Local", EXTERNAL_CLIENT, TEST_NODE_IP, 31003, svc3, true),
+        flow("external to LB with iTP:Local", EXTERNAL_CLIENT, "9.10.11.12", 80, svc3, true),
+    ];
+    flows
+}
+
+/// `flows` with upstream's per-case overrides of `output` and `masq` applied by name;
+/// every override must name a flow, as upstream checks.
+fn with_overrides(
+    mut flows: Vec<Flow>,
+    overrides: &[(&str, Option<&'static str>, Option<bool>)],
+) -> Vec<Flow> {
+    for (name, output, masq) in overrides {
+        let flow = flows.iter_mut().find(|flow| flow.name == *name).unwrap();
+        if let Some(output) = output {
+            assert_ne!(flow.output, *output, "{name}: override same as base");
+            flow.output = output;
+        }
+        if let Some(masq) = masq {
+            assert_ne!(flow.masq, *masq, "{name}: override same as base");
+            flow.masq = *masq;
+        }
+    }
+    flows
+}
+
+#[test]
+fn test_internal_external_masquerade_base() {
+    let flows = internal_external_flows();
+    run_flows(&build(INTERNAL_EXTERNAL, &flows), &flows);
+}
+
+/// The "no LocalTrafficDetector" case: kube-proxy without a cluster CIDR
+/// (`NewNoOpLocalDetector`). svcroute takes the detector from the nodes' podCIDRs and
+/// falls back to 10.244.0.0/16, so no YAML says "no detector"; the cluster's CIDRs are
+/// cleared instead, which is what svcroute does with a cluster that has none.
+#[test]
+fn test_internal_external_masquerade_no_local_traffic_detector() {
+    #[rustfmt::skip]
+    let flows = with_overrides(internal_external_flows(), &[
+        ("node to ClusterIP", None, Some(false)),
+        ("node to ClusterIP with eTP:Local", None, Some(false)),
+        ("node to ClusterIP with iTP:Local", None, Some(false)),
+        ("external to ClusterIP", None, Some(false)),
+        ("external to ClusterIP with eTP:Local", None, Some(false)),
+        ("external to ClusterIP with iTP:Local", None, Some(false)),
+        ("pod to NodePort with eTP:Local", Some("10.180.0.2:80"), None),
+        ("pod to LB with eTP:Local", Some("10.180.0.2:80"), None),
+    ]);
+    let mut cluster = build(INTERNAL_EXTERNAL, &flows);
+    cluster.cluster_cidrs.clear();
+    run_flows(&cluster, &flows);
+}
+
+/// `masqueradeAll` is not modelled (route/mod.rs): upstream masquerades every packet to a
+/// cluster IP, svcroute only those its detector marks, so these flows say what svcroute
+/// does and which upstream answer it does not give.
+const NO_MASQUERADE_ALL: &str = "masqueradeAll is not modelled (route/mod.rs, facts 3.4 row 8): upstream masquerades every packet to a cluster IP";
+
+/// The "masqueradeAll" and "masqueradeAll, no LocalTrafficDetector" cases.
+#[test]
+fn test_internal_external_masquerade_masquerade_all() {
+    for has_detector in [true, false] {
+        #[rustfmt::skip]
+        let mut overrides = vec![
+            ("pod to ClusterIP", None, Some(true)),
+            ("pod to ClusterIP with eTP:Local", None, Some(true)),
+            ("pod to ClusterIP with iTP:Local", None, Some(true)),
+        ];
+        if !has_detector {
+            overrides.push(("pod to NodePort with eTP:Local", Some("10.180.0.2:80"), None));
+            overrides.push(("pod to LB with eTP:Local", Some("10.180.0.2:80"), None));
+        }
+        // Every flow to a cluster IP is masqueraded upstream; svcroute masquerades those a
+        // working detector marks (sources outside the cluster CIDR) and no others.
+        let flows: Vec<Flow> = with_overrides(internal_external_flows(), &overrides)
+            .into_iter()
+            .map(|flow| {
+                let to_cluster_ip = flow.name.contains("to ClusterIP");
+                let from_pod = flow.name.starts_with("pod ");
+                if to_cluster_ip && (from_pod || !has_detector) {
+                    let output = flow.output;
+                    flow.differs(output, false, NO_MASQUERADE_ALL)
+                } else {
+                    flow
+                }
+            })
+            .collect();
+        let mut cluster = build(INTERNAL_EXTERNAL, &flows);
+        if !has_detector {
+            cluster.cluster_cidrs.clear();
+        }
+        run_flows(&cluster, &flows);
+    }
 }
