@@ -108,13 +108,18 @@ impl ServiceIps {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NodePorts {
     used: BTreeSet<u16>,
+    /// The pasted Services come from a cluster with its own `--service-node-port-range`
+    /// (a live cluster's dump has node ports outside 30000-32767): given ports are taken as
+    /// that cluster's and only checked for clashes; filled ones still come from 30000-32767.
+    pub(crate) is_foreign_range: bool,
 }
 
 impl NodePorts {
     /// Claims `port` as `portallocator.Allocate` does, with its error text.
     pub(crate) fn allocate(&mut self, port: i64) -> Result<u16, String> {
-        let in_range =
-            u16::try_from(port).ok().filter(|port| (NODE_PORT_MIN..=NODE_PORT_MAX).contains(port));
+        let in_range = u16::try_from(port).ok().filter(|port| {
+            (NODE_PORT_MIN..=NODE_PORT_MAX).contains(port) || (self.is_foreign_range && *port != 0)
+        });
         let Some(port) = in_range else {
             return Err(format!(
                 "provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}"

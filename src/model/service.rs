@@ -95,6 +95,14 @@ pub(crate) fn build_services(
         let _ = ips.allocate(IpAddr::V4(KUBE_DNS_SERVICE_IP));
     }
     let mut node_ports = NodePorts::default();
+    // Likewise for node ports outside 30000-32767 in a dump from a cluster with its own
+    // --service-node-port-range.
+    node_ports.is_foreign_range = docs.iter().any(|(_, service)| {
+        service.metadata.creation_timestamp.is_some()
+            && service.spec.ports.iter().filter_map(|port| port.node_port).any(|port| {
+                port != 0 && !(i64::from(NODE_PORT_MIN)..=i64::from(NODE_PORT_MAX)).contains(&port)
+            })
+    });
 
     let mut accepted = Vec::new();
     for &(doc, original) in docs {
