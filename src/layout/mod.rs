@@ -225,8 +225,25 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             }
             lines.push(fit_width(&line, NODE_W - 2.0 * NODE_PAD));
         }
-        if has_lb && !lb_pool.contains(node_name) && node.is_some() {
-            lines.push("not a target of the load balancer".to_string());
+        if let (true, false, Some(node)) = (has_lb, lb_pool.contains(node_name), node) {
+            // Say why, as the cloud service controller and the health check decide it.
+            let why = match crate::route::load_balancer::excluded_from_pool(node) {
+                Some(_)
+                    if node.labels.contains_key(
+                        "node.kubernetes.io/exclude-from-external-load-balancers",
+                    ) =>
+                {
+                    "not behind the LB: exclude label".to_string()
+                }
+                Some(reason) => format!("not behind the LB: {reason}"),
+                None if explanation.policy.external_traffic_policy
+                    == crate::model::TrafficPolicy::Local =>
+                {
+                    "LB health check fails (no ready pod)".to_string()
+                }
+                None => "not a target of the load balancer".to_string(),
+            };
+            lines.push(fit_width(&why, NODE_W - 2.0 * NODE_PAD));
         }
         let alert = alerts
             .get(&format!("node/{node_name}"))
