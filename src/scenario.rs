@@ -120,13 +120,20 @@ impl Scenario {
     /// The route query this scenario asks, once the cluster is known (the first Service is
     /// the default).
     pub fn query(&self, cluster: &Cluster) -> Option<Query> {
-        let service = match &self.service {
-            Some(name) => name.clone(),
+        // With no service chosen: the first in the namespace, else the first anywhere (a dump
+        // of one application's namespace has nothing in `default`).
+        let (namespace, service) = match &self.service {
+            Some(name) => (self.namespace.clone(), name.clone()),
             None => {
-                cluster.services.iter().find(|svc| svc.namespace == self.namespace)?.name.clone()
+                let service = cluster
+                    .services
+                    .iter()
+                    .find(|svc| svc.namespace == self.namespace)
+                    .or_else(|| cluster.services.first())?;
+                (service.namespace.clone(), service.name.clone())
             }
         };
-        let mut query = Query::new(&self.namespace, &service);
+        let mut query = Query::new(&namespace, &service);
         query.port = self.port.clone();
         query.entry = self.entry;
         query.node = self.node.clone();
@@ -134,7 +141,7 @@ impl Scenario {
             ClientChoice::External => query.client,
             ClientChoice::ExternalIp(ip) => Client::External(*ip),
             ClientChoice::Pod(name) => {
-                Client::Pod { namespace: self.namespace.clone(), name: name.clone() }
+                Client::Pod { namespace: namespace.clone(), name: name.clone() }
             }
             ClientChoice::Node(name) => Client::Node(name.clone()),
         };
@@ -190,10 +197,9 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
     let (cluster, mut diagnostics) = model::build(&parsed, &options);
     crate::sort::sort_by_key(&mut diagnostics, |d| d.span.map(|s| (s.line, s.column)));
     let Some(query) = scenario.query(&cluster) else {
-        let view = Err(format!(
-            "no Service in namespace `{}`: paste a Service manifest",
-            scenario.namespace
-        ));
+        let view =
+            Err("no Service in the manifests: paste a Service (kubectl get svc -o yaml)"
+                .to_string());
         return Evaluation { cluster: Rc::new(cluster), diagnostics, view, other: None };
     };
     let view = view(&cluster, &query).map_err(|err| err.to_string());

@@ -457,3 +457,16 @@ async fn json_and_fields_before_kind_are_read_as_on_the_command_line() {
         root.query_selector("#problems").unwrap().unwrap().text_content().unwrap_or_default();
     assert!(problems.contains("3:"), "no line 3 in: {problems}");
 }
+
+#[wasm_bindgen_test]
+async fn a_dump_without_anything_in_default_shows_its_own_namespace() {
+    let root = mount().await;
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-1\n  namespace: shop\n  labels:\n    app: cart\nspec:\n  nodeName: kind-worker\n  containers:\n  - name: cart\nstatus:\n  phase: Running\n  podIP: 10.244.2.40\n  conditions:\n  - type: Ready\n    status: \"True\"\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  namespace: shop\nspec:\n  type: NodePort\n  selector:\n    app: cart\n  ports:\n  - port: 80\n";
+    type_manifests(&root, yaml).await;
+    assert!(diagram_ids(&root).iter().any(|id| id == "pod/cart-1"), "{:?}", diagram_ids(&root));
+    let service = control(&root, "Service").dyn_into::<HtmlSelectElement>().unwrap();
+    assert_eq!(service.value(), "shop/cart");
+    // Choosing it again from the menu keeps it.
+    choose(&root, "Service", "shop/cart").await;
+    assert!(diagram_ids(&root).iter().any(|id| id == "pod/cart-1"));
+}

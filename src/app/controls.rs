@@ -68,13 +68,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let scenario = &props.scenario;
     let cluster = &props.evaluation.cluster;
     let explanation = props.explanation.as_ref();
-    let services: Vec<&crate::model::Service> =
-        cluster.services.iter().filter(|svc| svc.namespace == scenario.namespace).collect();
+    // Every Service, in any namespace: a dump of one application's namespace is common.
+    let services: Vec<&crate::model::Service> = cluster.services.iter().collect();
+    let namespace =
+        explanation.map(|e| e.namespace.clone()).unwrap_or_else(|| scenario.namespace.clone());
     let service_name = explanation
         .map(|e| e.service.clone())
         .or_else(|| scenario.service.clone())
         .unwrap_or_default();
-    let service = services.iter().find(|svc| svc.name == service_name);
+    let service =
+        services.iter().find(|svc| svc.name == service_name && svc.namespace == namespace);
     let port_value = match &scenario.port {
         PortSelector::First => explanation.map(|e| e.port.name.clone()).unwrap_or_default(),
         PortSelector::Name(name) => name.clone(),
@@ -100,7 +103,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
         <section class="controls" aria-label="Connection">
             <label>{ "Service" }
                 <select onchange={on_select(d, Action::SetService)}>
-                    { for services.iter().map(|svc| option(&svc.name, &format!("{} ({})", svc.name, svc.type_), svc.name == service_name)) }
+                    { for services.iter().map(|svc| {
+                        let value = format!("{}/{}", svc.namespace, svc.name);
+                        let label = if svc.namespace == "default" { format!("{} ({})", svc.name, svc.type_) } else { format!("{value} ({})", svc.type_) };
+                        option(&value, &label, svc.name == service_name && svc.namespace == namespace)
+                    }) }
                 </select>
             </label>
             if service.is_some_and(|svc| svc.ports.len() > 1) {
@@ -133,7 +140,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     else { ClientChoice::External }))}>
                     { option("outside", "a host outside the cluster (203.0.113.10)", client_value == "outside") }
                     <optgroup label="a pod">
-                        { for cluster.pods.iter().filter(|p| p.namespace == scenario.namespace).map(|pod| {
+                        { for cluster.pods.iter().filter(|p| p.namespace == namespace).map(|pod| {
                             let value = format!("pod:{}", pod.name);
                             option(&value, &format!("pod {}", pod.name), value == client_value)
                         }) }

@@ -210,8 +210,12 @@ impl Reducible for State {
                 state.draft = next.manifests.clone();
                 *scenario = next;
             }
-            Action::SetService(name) => {
-                scenario.service = Some(name);
+            Action::SetService(value) => {
+                // `namespace/name`, as the Service menu writes it.
+                let (namespace, name) =
+                    value.split_once('/').unwrap_or(("default", value.as_str()));
+                scenario.namespace = namespace.to_string();
+                scenario.service = Some(name.to_string());
                 scenario.port = PortSelector::First;
                 scenario.entry = None;
             }
