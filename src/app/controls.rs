@@ -129,7 +129,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </select>
             </label>
             <label>{ "Node" }<span class="hint">{ " (node port, external IP)" }</span>
-                <select onchange={on_select(d, |v| Action::SetNode(if v.is_empty() { None } else { Some(v) }))}>
+                <select disabled={entry_value == "load-balancer"} onchange={on_select(d, |v| Action::SetNode(if v.is_empty() { None } else { Some(v) }))}>
                     { for cluster.nodes.iter().map(|node| option(&node.name, &format!("{} {}", node.name, node.internal_ip), node.name == node_value)) }
                 </select>
             </label>
