@@ -12,7 +12,7 @@ pub fn size(n_pods: usize) -> (u32, u32) {
 
 /// The chart as SVG text. `observed` holds counts per path of the explanation (the
 /// animation's tally); `None` draws the exact shares alone.
-pub fn shares_svg(explanation: &Explanation, observed: Option<&[u64]>) -> String {
+pub fn shares_svg(explanation: &Explanation, observed: Option<&[u64]>, is_dark: bool) -> String {
     let pods = &explanation.pods;
     let (width, height) = size(pods.len());
     let mut observed_per_pod = vec![0u64; pods.len()];
@@ -31,13 +31,34 @@ pub fn shares_svg(explanation: &Explanation, observed: Option<&[u64]>) -> String
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        // A white card, so the black axis text reads in dark themes too.
-        let _ = root.fill(&WHITE);
-        let _ = draw(&root, explanation, &observed_per_pod, total, observed.is_some());
+        // A card of its own: white, or the dark theme's background for dark exports (the
+        // page follows the system, so it keeps the white card that reads in both).
+        let palette = if is_dark { DARK } else { LIGHT };
+        let _ = root.fill(&palette.background);
+        let _ = draw(&root, explanation, &observed_per_pod, total, observed.is_some(), &palette);
         let _ = root.present();
     }
     svg
 }
+
+/// The chart's colours.
+struct Palette {
+    background: RGBColor,
+    text: RGBColor,
+    grid: RGBColor,
+}
+
+const LIGHT: Palette = Palette {
+    background: RGBColor(0xff, 0xff, 0xff),
+    text: RGBColor(0x1d, 0x1d, 0x1f),
+    grid: RGBColor(0xd0, 0xd4, 0xd9),
+};
+
+const DARK: Palette = Palette {
+    background: RGBColor(0x15, 0x18, 0x1c),
+    text: RGBColor(0xe8, 0xea, 0xed),
+    grid: RGBColor(0x3a, 0x42, 0x4b),
+};
 
 fn draw(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
@@ -45,13 +66,17 @@ fn draw(
     observed: &[u64],
     total: u64,
     show_observed: bool,
+    palette: &Palette,
 ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     let pods = &explanation.pods;
     let n = pods.len().max(1);
     let max_share = pods.iter().map(|p| p.share.to_f64()).fold(0.0_f64, f64::max).max(0.1);
     let y_max = (max_share * 1.25).min(1.0) * 100.0;
     let mut chart = ChartBuilder::on(root)
-        .caption("Share of new connections per pod (%)", ("sans-serif", 14))
+        .caption(
+            "Share of new connections per pod (%)",
+            ("sans-serif", 14).into_font().color(&palette.text),
+        )
         .margin(10)
         .x_label_area_size(28)
         .y_label_area_size(40)
@@ -61,7 +86,10 @@ fn draw(
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("%")
-        .label_style(("sans-serif", 12))
+        .label_style(("sans-serif", 12).into_font().color(&palette.text))
+        .axis_style(palette.text)
+        .bold_line_style(palette.grid)
+        .light_line_style(palette.grid.mix(0.4))
         .draw()?;
     // Okabe–Ito blue for the exact share, orange for what the animation observed.
     let exact_colour = RGBColor(0x00, 0x72, 0xB2);
@@ -84,7 +112,7 @@ fn draw(
         chart.draw_series(std::iter::once(Text::new(
             format!("{} {}", crate::layout::fit(&pod.pod, 10), pod.share),
             (idx as f64 + 0.08, -y_max * 0.06),
-            ("sans-serif", 11),
+            ("sans-serif", 11).into_font().color(&palette.text),
         )))?;
     }
     Ok(())

@@ -119,7 +119,7 @@ pub fn render(evaluation: &Evaluation, theme: Theme) -> Option<String> {
     caption_lines = std::iter::once(String::new())
         .chain(caption_lines.iter().flat_map(|line| wrap(line, max_chars.max(40))))
         .collect();
-    let chart = chart::shares_svg(explanation, None);
+    let chart = chart::shares_svg(explanation, None, theme == Theme::Dark);
     let options = svg::Options {
         theme,
         title,

@@ -44,7 +44,7 @@ pub fn Shares(props: &SharesProps) -> Html {
             </tr>
         }
     });
-    let chart = chart::shares_svg(explanation, Some(&props.observed));
+    let chart = chart::shares_svg(explanation, Some(&props.observed), false);
     html! {
         <section class="shares" aria-label={format!("Traffic shares, {}", props.caption)}>
             <table>
