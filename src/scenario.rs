@@ -152,11 +152,8 @@ impl Scenario {
 }
 
 fn parse_policy(flag: &str, value: &str) -> Result<TrafficPolicy, String> {
-    match value {
-        "Cluster" => Ok(TrafficPolicy::Cluster),
-        "Local" => Ok(TrafficPolicy::Local),
-        _ => Err(format!("{flag} must be Cluster or Local, not `{value}`")),
-    }
+    TrafficPolicy::parse(value)
+        .ok_or_else(|| format!("{flag} must be Cluster or Local, not `{value}`"))
 }
 
 /// One explanation with its picture.

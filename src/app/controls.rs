@@ -44,19 +44,7 @@ fn on_check(
 }
 
 fn policy_value(policy: Option<TrafficPolicy>) -> &'static str {
-    match policy {
-        None => "",
-        Some(TrafficPolicy::Cluster) => "Cluster",
-        Some(TrafficPolicy::Local) => "Local",
-    }
-}
-
-fn parse_policy(value: &str) -> Option<TrafficPolicy> {
-    match value {
-        "Cluster" => Some(TrafficPolicy::Cluster),
-        "Local" => Some(TrafficPolicy::Local),
-        _ => None,
-    }
+    policy.map_or("", TrafficPolicy::as_str)
 }
 
 fn option(value: &str, label: &str, selected: bool) -> Html {
@@ -154,14 +142,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </select>
             </label>
             <label>{ "External traffic policy" }
-                <select onchange={on_select(d, |v| Action::SetExternalPolicy(parse_policy(&v)))}>
+                <select onchange={on_select(d, |v| Action::SetExternalPolicy(TrafficPolicy::parse(&v)))}>
                     { option("", &format!("as in the manifest ({etp_in_force})"), scenario.external_traffic_policy.is_none()) }
                     { option("Cluster", "Cluster (override)", policy_value(scenario.external_traffic_policy) == "Cluster") }
                     { option("Local", "Local (override)", policy_value(scenario.external_traffic_policy) == "Local") }
                 </select>
             </label>
             <label>{ "Internal traffic policy" }
-                <select onchange={on_select(d, |v| Action::SetInternalPolicy(parse_policy(&v)))}>
+                <select onchange={on_select(d, |v| Action::SetInternalPolicy(TrafficPolicy::parse(&v)))}>
                     { option("", &format!("as in the manifest ({itp_in_force})"), scenario.internal_traffic_policy.is_none()) }
                     { option("Cluster", "Cluster (override)", policy_value(scenario.internal_traffic_policy) == "Cluster") }
                     { option("Local", "Local (override)", policy_value(scenario.internal_traffic_policy) == "Local") }

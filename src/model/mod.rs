@@ -102,6 +102,13 @@ pub enum TrafficPolicy {
 }
 
 impl TrafficPolicy {
+    /// The API's spelling, `Cluster` or `Local` (case-sensitive, as the API server reads it).
+    pub fn parse(text: &str) -> Option<Self> {
+        [TrafficPolicy::Cluster, TrafficPolicy::Local]
+            .into_iter()
+            .find(|policy| policy.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TrafficPolicy::Cluster => "Cluster",

@@ -185,11 +185,8 @@ fn string(value: OsString) -> Result<String, UsageError> {
 }
 
 fn policy(flag: &str, value: &str) -> Result<TrafficPolicy, UsageError> {
-    match value {
-        "Cluster" => Ok(TrafficPolicy::Cluster),
-        "Local" => Ok(TrafficPolicy::Local),
-        _ => Err(UsageError(format!("{flag} must be Cluster or Local, not `{value}`"))),
-    }
+    TrafficPolicy::parse(value)
+        .ok_or_else(|| UsageError(format!("{flag} must be Cluster or Local, not `{value}`")))
 }
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, UsageError> {
