@@ -150,26 +150,48 @@ pub(crate) fn yaml_item_spans(chunk_text: &str, chunk_line: u32) -> Vec<Span> {
     spans
 }
 
+/// Where a byte-by-byte scan of JSON is with respect to strings, so brackets inside them
+/// are not counted.
+#[derive(Default)]
+struct JsonStrings {
+    in_string: bool,
+    is_escaped: bool,
+}
+
+impl JsonStrings {
+    /// A `"` outside a string was met.
+    fn open(&mut self) {
+        self.in_string = true;
+    }
+
+    /// Whether `byte` belongs to a string (its closing quote included).
+    fn is_inside(&mut self, byte: u8) -> bool {
+        if !self.in_string {
+            return false;
+        }
+        if self.is_escaped {
+            self.is_escaped = false;
+        } else if byte == b'\\' {
+            self.is_escaped = true;
+        } else if byte == b'"' {
+            self.in_string = false;
+        }
+        true
+    }
+}
+
 /// Byte offsets of the objects that are items of a JSON List (`{"items": [{…}, …]}`) or of
 /// a top-level array, by a scan of brackets and strings that never recurses.
 pub(crate) fn json_item_offsets(chunk_text: &str) -> Vec<usize> {
     let mut offsets = Vec::new();
     let mut stack: Vec<u8> = Vec::new();
-    let mut in_string = false;
-    let mut is_escaped = false;
+    let mut strings = JsonStrings::default();
     for (offset, &byte) in chunk_text.as_bytes().iter().enumerate() {
-        if in_string {
-            if is_escaped {
-                is_escaped = false;
-            } else if byte == b'\\' {
-                is_escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
+        if strings.is_inside(byte) {
             continue;
         }
         match byte {
-            b'"' => in_string = true,
+            b'"' => strings.open(),
             b'{' | b'[' => {
                 if byte == b'{' && (stack == b"{[" || stack == b"[") {
                     offsets.push(offset);
@@ -193,21 +215,13 @@ pub(crate) fn json_values(text: &str) -> Option<Vec<Chunk>> {
     let mut cursor = Cursor::default();
     let mut depth = 0usize;
     let mut start = 0;
-    let mut in_string = false;
-    let mut is_escaped = false;
+    let mut strings = JsonStrings::default();
     for (offset, &byte) in text.as_bytes().iter().enumerate() {
-        if in_string {
-            if is_escaped {
-                is_escaped = false;
-            } else if byte == b'\\' {
-                is_escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
+        if strings.is_inside(byte) {
             continue;
         }
         match byte {
-            b'"' if depth > 0 => in_string = true,
+            b'"' if depth > 0 => strings.open(),
             b'{' | b'[' => {
                 if depth == 0 {
                     start = offset;
@@ -226,7 +240,7 @@ pub(crate) fn json_values(text: &str) -> Option<Vec<Chunk>> {
             _ => return None,
         }
     }
-    (depth == 0 && !in_string).then_some(chunks)
+    (depth == 0 && !strings.in_string).then_some(chunks)
 }
 
 /// A running position in the text: 1-based line, 0-based character column.
