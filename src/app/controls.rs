@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
-    pub scenario: Scenario,
+    pub scenario: std::rc::Rc<Scenario>,
     pub evaluation: std::rc::Rc<Evaluation>,
     /// The explanation shown, for the values in force (the manifest's policies).
     pub explanation: Option<std::rc::Rc<Explanation>>,

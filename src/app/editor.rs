@@ -1,7 +1,7 @@
 //! The "Manifests" editor: a labelled textarea with line numbers, the list of errors and
 //! warnings (clicking one puts the cursor there), and the presets menu.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::presets::PRESETS;
 use std::collections::BTreeSet;
 use wasm_bindgen::JsCast;
@@ -11,7 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub text: AttrValue,
-    pub diagnostics: Vec<Diagnostic>,
+    /// The evaluation whose diagnostics are listed (shared, never copied per render).
+    pub evaluation: std::rc::Rc<crate::scenario::Evaluation>,
     pub onedit: Callback<String>,
     pub onpreset: Callback<usize>,
 }
@@ -67,6 +68,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         })
     };
     let marked: BTreeSet<u32> = props
+        .evaluation
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -78,6 +80,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         html! { <div class={class}>{ line }</div> }
     });
     let problems: Vec<Html> = props
+        .evaluation
         .diagnostics
         .iter()
         .filter(|d| d.severity != Severity::Notice)
@@ -106,7 +109,8 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
         .collect();
-    let notices = props.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
+    let notices =
+        props.evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
     html! {
         <section class="editor" aria-label="Manifests editor">
             <div class="editor-bar">
@@ -133,7 +137,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             if notices > 0 {
                 <details class="notices">
                     <summary>{ format!("{notices} notices: what svcroute filled in or skipped") }</summary>
-                    <ul>{ for props.diagnostics.iter().filter(|d| d.severity == Severity::Notice).map(|d| html! {
+                    <ul>{ for props.evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).map(|d| html! {
                         <li>{ d.span.map(|s| format!("{}:{} ", s.line, s.column)).unwrap_or_default() }{ &d.message }</li>
                     }) }</ul>
                 </details>

@@ -90,7 +90,14 @@ pub fn App(props: &AppProps) -> Html {
     });
     hooks::use_reduced_motion_listener(dispatch_for_motion(&state));
     // The address always holds the scenario shown, so "copy the URL" is a permalink too.
-    use_effect_with(state.scenario.clone(), url::write_fragment);
+    {
+        // Keyed on the evaluation's generation (and the speed, which needs none), not on the
+        // scenario itself: comparing megabytes of manifests on every render would cost more.
+        let scenario = state.scenario.clone();
+        use_effect_with((state.generation, state.scenario.speed.to_bits()), move |_| {
+            url::write_fragment(&scenario)
+        });
+    }
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -101,7 +108,7 @@ pub fn App(props: &AppProps) -> Html {
         hooks::use_debounced(
             state.draft.clone(),
             props.debounce_ms,
-            Callback::from(move |text: String| {
+            Callback::from(move |text: AttrValue| {
                 hooks::save_manifests(&text);
                 dispatch.emit(Action::Apply);
             }),
@@ -202,7 +209,7 @@ pub fn App(props: &AppProps) -> Html {
                 <p>{ "How Kubernetes routes a connection to a Service: every hop, every NAT, every pod's share." }</p>
             </header>
             <main class="layout">
-                <Editor text={AttrValue::from(state.draft.clone())} diagnostics={evaluation.diagnostics.clone()}
+                <Editor text={state.draft.clone()} evaluation={evaluation.clone()}
                     onedit={dispatch.reform(Action::Edit)} onpreset={dispatch.reform(Action::LoadPreset)} />
                 <div class="work">
                     <Controls scenario={state.scenario.clone()} evaluation={shown.clone()}

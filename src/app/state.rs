@@ -7,7 +7,7 @@ use crate::presets::{self, PRESETS};
 use crate::route::{simulate, EntryKind, PortSelector};
 use crate::scenario::{evaluate, ClientChoice, Evaluation, Scenario};
 use std::rc::Rc;
-use yew::Reducible;
+use yew::{AttrValue, Reducible};
 
 /// The connections the animation may send, precomputed from the seed.
 pub const MAX_CONNECTIONS: usize = 20_000;
@@ -55,9 +55,9 @@ pub struct AnimationTally {
 
 #[derive(Debug, Clone)]
 pub struct State {
-    pub scenario: Scenario,
+    pub scenario: Rc<Scenario>,
     /// The textarea's text: ahead of `scenario.manifests` until the debounce fires.
-    pub draft: String,
+    pub draft: AttrValue,
     pub evaluation: Rc<Evaluation>,
     /// The last evaluation that had a picture and no error, shown dimmed while the input is bad.
     pub last_good: Option<Rc<Evaluation>>,
@@ -80,7 +80,8 @@ pub struct State {
 
 impl State {
     pub fn new(scenario: Scenario) -> Self {
-        let draft = scenario.manifests.clone();
+        let draft = AttrValue::from(scenario.manifests.clone());
+        let scenario = Rc::new(scenario);
         let mut state = Self {
             scenario,
             draft,
@@ -130,7 +131,7 @@ impl State {
             },
             |s| s.client = ClientChoice::External,
         ];
-        let mut relaxed = self.scenario.clone();
+        let mut relaxed = (*self.scenario).clone();
         for relax in relaxations {
             if evaluation.view.is_ok() || evaluation.has_errors() {
                 break;
@@ -142,7 +143,7 @@ impl State {
             }
             let attempt = evaluate(&relaxed);
             if attempt.view.is_ok() {
-                self.scenario = relaxed.clone();
+                self.scenario = Rc::new(relaxed.clone());
                 evaluation = attempt;
             }
         }
@@ -187,46 +188,14 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // Cloning the state is cheap: the scenario (with the manifests, which may be
+        // megabytes) and the draft are shared until an action changes them.
         let mut state = (*self).clone();
-        let scenario = &mut state.scenario;
         match action {
             Action::Edit(text) => {
-                state.draft = text;
+                state.draft = AttrValue::from(text);
                 return Rc::new(state);
             }
-            Action::Apply => {
-                if scenario.manifests == state.draft {
-                    return self;
-                }
-                scenario.manifests = state.draft.clone();
-            }
-            Action::LoadPreset(idx) => {
-                let Some(preset) = PRESETS.get(idx) else { return self };
-                let mut next = preset.scenario();
-                next.seed = scenario.seed;
-                next.speed = scenario.speed;
-                next.compare = scenario.compare;
-                next.has_load_balancer_support = scenario.has_load_balancer_support;
-                state.draft = next.manifests.clone();
-                *scenario = next;
-            }
-            Action::SetService(value) => {
-                // `namespace/name`, as the Service menu writes it.
-                let (namespace, name) =
-                    value.split_once('/').unwrap_or(("default", value.as_str()));
-                scenario.namespace = namespace.to_string();
-                scenario.service = Some(name.to_string());
-                scenario.port = PortSelector::First;
-                scenario.entry = None;
-            }
-            Action::SetPort(port) => scenario.port = port,
-            Action::SetEntry(entry) => scenario.entry = entry,
-            Action::SetNode(node) => scenario.node = node,
-            Action::SetClient(client) => scenario.client = client,
-            Action::SetExternalPolicy(policy) => scenario.external_traffic_policy = policy,
-            Action::SetInternalPolicy(policy) => scenario.internal_traffic_policy = policy,
-            Action::SetLoadBalancerSupport(on) => scenario.has_load_balancer_support = on,
-            Action::SetCompare(on) => scenario.compare = on,
             Action::SelectPath(path) => {
                 state.selected_path = path;
                 return Rc::new(state);
@@ -259,13 +228,57 @@ impl Reducible for State {
                 return Rc::new(state);
             }
             Action::SetSpeed(speed) => {
-                state.scenario.speed = speed.clamp(0.1, 10.0);
+                Rc::make_mut(&mut state.scenario).speed = speed.clamp(0.1, 10.0);
                 return Rc::new(state);
             }
             Action::SetTab(tab) => {
                 state.tab = tab;
                 return Rc::new(state);
             }
+            Action::Apply if *state.scenario.manifests == *state.draft => return self,
+            _ => {}
+        }
+        let draft = state.draft.clone();
+        let scenario = Rc::make_mut(&mut state.scenario);
+        match action {
+            Action::Apply => scenario.manifests = draft.to_string(),
+            Action::LoadPreset(idx) => {
+                let Some(preset) = PRESETS.get(idx) else { return self };
+                let mut next = preset.scenario();
+                next.seed = scenario.seed;
+                next.speed = scenario.speed;
+                next.compare = scenario.compare;
+                next.has_load_balancer_support = scenario.has_load_balancer_support;
+                state.draft = AttrValue::from(next.manifests.clone());
+                *scenario = next;
+            }
+            Action::SetService(value) => {
+                // `namespace/name`, as the Service menu writes it.
+                let (namespace, name) =
+                    value.split_once('/').unwrap_or(("default", value.as_str()));
+                scenario.namespace = namespace.to_string();
+                scenario.service = Some(name.to_string());
+                scenario.port = PortSelector::First;
+                scenario.entry = None;
+            }
+            Action::SetPort(port) => scenario.port = port,
+            Action::SetEntry(entry) => scenario.entry = entry,
+            Action::SetNode(node) => scenario.node = node,
+            Action::SetClient(client) => scenario.client = client,
+            Action::SetExternalPolicy(policy) => scenario.external_traffic_policy = policy,
+            Action::SetInternalPolicy(policy) => scenario.internal_traffic_policy = policy,
+            Action::SetLoadBalancerSupport(on) => scenario.has_load_balancer_support = on,
+            Action::SetCompare(on) => scenario.compare = on,
+            // Handled above: they change no scenario.
+            Action::Edit(_)
+            | Action::SelectPath(_)
+            | Action::Arrived(..)
+            | Action::Step
+            | Action::SendOne
+            | Action::ResetAnimation
+            | Action::SetPlaying(_)
+            | Action::SetSpeed(_)
+            | Action::SetTab(_) => {}
         }
         state.reevaluate();
         Rc::new(state)
