@@ -116,7 +116,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     { option("external-ip", "external IP", entry_value == "external-ip") }
                 </select>
             </label>
-            <label>{ "Node" }<span class="hint">{ " (node port, external IP)" }</span>
+            <label title="The node a node-port or external-IP connection is sent to">{ "Node" }
                 <select disabled={entry_value == "load-balancer"} onchange={on_select(d, |v| Action::SetNode(if v.is_empty() { None } else { Some(v) }))}>
                     { for cluster.nodes.iter().map(|node| option(&node.name, &format!("{} {}", node.name, node.internal_ip), node.name == node_value)) }
                 </select>

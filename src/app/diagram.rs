@@ -174,20 +174,40 @@ fn Packets(props: &DiagramProps) -> Html {
         let at = packet_at(wire, &path.hops, flight.progress)?;
         let class = if at.is_rewritten { "packet rewritten" } else { "packet" };
         let label = format!("{} → {}", at.packet.src, at.packet.dst);
-        Some(html! {
-            <g class={class} data-path={flight.path_idx.to_string()}>
-                <circle cx={format!("{:.1}", at.at.x)} cy={format!("{:.1}", at.at.y)} r="6"><title>{ label.clone() }</title></circle>
-                if show_label {
-                    <rect class="label" x={format!("{:.1}", at.at.x + 6.0)} y={format!("{:.1}", at.at.y - 27.0)}
-                        width={format!("{:.1}", label.chars().count() as f64 * 6.7 + 8.0)} height="17" rx="3" />
-                    <text x={format!("{:.1}", at.at.x + 10.0)} y={format!("{:.1}", at.at.y - 14.0)}>{ label }</text>
-                }
+        Some((
+            show_label.then(|| (label.clone(), at.is_rewritten, path.hops.get(at.hop_idx).cloned())),
+            html! {
+                <g class={class} data-path={flight.path_idx.to_string()}>
+                    <circle cx={format!("{:.1}", at.at.x)} cy={format!("{:.1}", at.at.y)} r="6"><title>{ label }</title></circle>
+                </g>
+            },
+        ))
+    });
+    let mut inspector = None;
+    let mut dots = Vec::new();
+    for (label, dot) in packets {
+        if label.is_some() {
+            inspector = label;
+        }
+        dots.push(dot);
+    }
+    // The newest packet's addresses, in a fixed line under the nodes so they never cover
+    // a label; orange once DNAT or SNAT has rewritten them.
+    let inspector = inspector.map(|(label, is_rewritten, hop)| {
+        let place = hop.map(|hop| format!("{} → {}: ", hop.from, hop.to)).unwrap_or_default();
+        let class = if is_rewritten { "inspector rewritten" } else { "inspector" };
+        html! {
+            <g class={class}>
+                <text x="20" y={format!("{:.1}", scene.height - 10.0)}>
+                    { format!("newest connection, {place}{label}") }
+                </text>
             </g>
-        })
+        }
     });
     html! {
         <svg class="packets" viewBox={format!("0 0 {:.1} {:.1}", scene.width, scene.height)} aria-hidden="true">
-            { for packets }
+            { for dots }
+            { for inspector }
         </svg>
     }
 }
