@@ -81,7 +81,12 @@ fn node(name: &str, ip: &str, labels: &[(&str, &str)]) -> Node {
 }
 
 fn pod(yaml: &str) -> Pod {
-    let raw: raw::Pod = serde_yaml::from_str(yaml).unwrap();
+    let text = format!("kind: Pod\n{yaml}");
+    let Some(raw::Object::Pod(raw)) =
+        crate::input::parse(&text).documents.into_iter().next().map(|document| document.object)
+    else {
+        panic!("not a Pod: {yaml}")
+    };
     Pod {
         doc: 0,
         namespace: "default".into(),

@@ -120,7 +120,13 @@ mod tests {
     use super::*;
 
     fn defaulted(yaml: &str) -> raw::Service {
-        let mut service: raw::Service = serde_yaml::from_str(yaml).unwrap();
+        let text = format!("kind: Service\n{yaml}");
+        let parsed = crate::input::parse(&text);
+        let Some(raw::Object::Service(mut service)) =
+            parsed.documents.into_iter().next().map(|document| document.object)
+        else {
+            panic!("not a Service: {:?}", parsed.diagnostics)
+        };
         apply_service_defaults(&mut service);
         service
     }
