@@ -432,7 +432,7 @@ async fn the_kubectl_tab_prints_the_books_tables() {
 
 #[wasm_bindgen_test]
 async fn json_and_fields_before_kind_are_read_as_on_the_command_line() {
-    // The page reads JSON through the YAML reader (smaller wasm); the result must not differ.
+    // The page reads JSON with the same reader as the CLI.
     let root = mount().await;
     let json = r#"{"apiVersion": "v1", "kind": "List", "items": [
       {"metadata": {"name": "web", "labels": {"app": "web"}}, "kind": "Pod", "apiVersion": "v1",
@@ -469,4 +469,24 @@ async fn a_dump_without_anything_in_default_shows_its_own_namespace() {
     // Choosing it again from the menu keeps it.
     choose(&root, "Service", "shop/cart").await;
     assert!(diagram_ids(&root).iter().any(|id| id == "pod/cart-1"));
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_keeps_what_was_typed() {
+    let root = mount().await;
+    let preset = PRESETS.iter().find(|p| p.text.contains("kiada-003")).unwrap_or(&PRESETS[0]);
+    let edited = format!("# my notes\n{}", preset.text);
+    type_manifests(&root, &edited).await;
+    // A second app on the same page, with the scenario gone from the address, stands for the
+    // reload: it starts from what was saved.
+    let history = web_sys::window().unwrap().history().unwrap();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?")).unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let again = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&again).unwrap();
+    let props = AppProps { initial: None, debounce_ms: 0, mode: None, fragment: None };
+    yew::Renderer::<App>::with_root_and_props(again.clone(), props).render();
+    settle().await;
+    let area = control(&again, "Manifests").dyn_into::<HtmlTextAreaElement>().unwrap();
+    assert_eq!(area.value(), edited);
 }

@@ -77,16 +77,26 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|query| query.matches())
 }
 
-const STORAGE_KEY: &str = "svcroute.manifests";
+/// The manifests as typed (earlier versions stored them JSON-encoded under
+/// `svcroute.manifests`).
+const STORAGE_KEY: &str = "svcroute.manifests.text";
+
+/// The page's local storage, if the browser lets it have one. Reading `localStorage` throws
+/// in a sandboxed iframe without `allow-same-origin` or with site data blocked; gloo-storage
+/// turns that into a panic, which would kill an embedded diagram, so web-sys is asked
+/// directly. (It also keeps serde_json out of the wasm.)
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
 
 /// The manifests saved by the last visit, so a reload loses nothing.
 pub fn load_saved_manifests() -> Option<String> {
-    use gloo_storage::Storage;
-    gloo_storage::LocalStorage::get::<String>(STORAGE_KEY).ok()
+    local_storage()?.get_item(STORAGE_KEY).ok().flatten()
 }
 
-/// Saves the manifests for the next visit (best effort: storage may be disabled).
+/// Saves the manifests for the next visit (best effort: storage may be disabled or full).
 pub fn save_manifests(text: &str) {
-    use gloo_storage::Storage;
-    let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, text);
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(STORAGE_KEY, text);
+    }
 }

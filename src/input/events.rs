@@ -182,13 +182,15 @@ pub(crate) fn load_yaml(
 }
 
 /// libyaml's error as one sentence (`problem, context`) and the span it is about. An
-/// unclosed quote is only noticed at the end of the text, so it points at the opening quote.
+/// unclosed quote or bracket is only noticed at the end of the text, so such an error points
+/// at what was left open (the context's mark) rather than past the last line.
 fn syntax_error(doc: &Doc<'_>, error: &SyntaxError) -> LoadError {
     let mut message = error.problem.clone();
     let mut mark = error.problem_mark;
     if let Some((context, context_mark)) = &error.context {
         message = format!("{message}, {context}");
-        if error.problem.contains("end of stream") && context.contains("quoted scalar") {
+        let rest = doc.text.get(error.problem_mark.index..);
+        if rest.is_none_or(|rest| rest.trim().is_empty()) {
             mark = *context_mark;
         }
     }

@@ -162,6 +162,14 @@ fn a_document_without_kind_is_an_error_with_help() {
 }
 
 #[test]
+fn an_unclosed_bracket_at_the_end_points_at_the_bracket() {
+    assert_eq!(
+        summary("kind: Pod\n---\nkind: Service\nmetadata:\n  name: [broken\n"),
+        "Pod - 1:1\nerror 5:9+1: did not find expected ',' or ']', while parsing a flow sequence\n"
+    );
+}
+
+#[test]
 fn an_unclosed_quote_points_at_the_quote_and_keeps_the_other_documents() {
     let text = "kind: Pod\nmetadata: {name: before}\n---\nkind: Service\nmetadata:\n  name: \"unclosed\n---\nkind: Pod\nmetadata: {name: after}\n";
     assert_eq!(
