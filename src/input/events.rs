@@ -8,6 +8,7 @@
 use super::libyaml::{Event as YamlEvent, Mark, Parser, SyntaxError};
 use super::span::Span;
 use super::split::token_len;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 /// What one event is.
@@ -32,13 +33,24 @@ pub(crate) enum Node {
 
 #[derive(Debug)]
 pub(crate) struct Scalar {
-    pub value: String,
+    pub value: ScalarText,
     /// Resolved by YAML's rules (`80` an integer, `true` a boolean, `null`, `~` or nothing
     /// null); a quoted scalar is always a string.
     pub plain: bool,
     /// Written as a JSON number, `true`, `false` or `null`: never taken as a string.
     pub json: bool,
 }
+
+/// A scalar's text: decoded by libyaml, or (JSON without escapes) a range of the text itself,
+/// so that reading a large JSON dump does not allocate a string per value it then skips.
+#[derive(Debug)]
+pub(crate) enum ScalarText {
+    Owned(String),
+    InText { start: usize, end: usize },
+}
+
+/// Marks whose line and column are still to be counted from the index ([`Doc::locate`]).
+pub(crate) const UNCOUNTED: u32 = u32::MAX;
 
 #[derive(Debug)]
 pub(crate) struct Event {
@@ -57,11 +69,52 @@ pub(crate) struct Doc<'t> {
     /// The 1-based line of the text's line 0, and the characters before the text on it.
     line: u32,
     column: u32,
+    /// Where counting lines and columns for [`UNCOUNTED`] marks goes on from: marks are
+    /// asked for in increasing order, so the text is counted once.
+    cursor: Cell<Mark>,
 }
 
 impl<'t> Doc<'t> {
     pub(crate) fn new(events: Vec<Event>, text: &'t str, line: u32, column: u32) -> Doc<'t> {
-        Doc { events, text, line, column }
+        Doc { events, text, line, column, cursor: Cell::new(Mark::default()) }
+    }
+
+    /// A document whose uncounted marks are counted on from `cursor` (a mark before them all).
+    pub(crate) fn counted_from(mut self, cursor: Mark) -> Doc<'t> {
+        self.cursor = Cell::new(cursor);
+        self
+    }
+
+    /// A scalar's text.
+    pub(crate) fn text_of<'s>(&'s self, scalar: &'s Scalar) -> &'s str {
+        match &scalar.value {
+            ScalarText::Owned(text) => text,
+            ScalarText::InText { start, end } => self.text.get(*start..*end).unwrap_or(""),
+        }
+    }
+
+    /// `mark` with its line and column counted, if they were not.
+    fn locate(&self, mark: Mark) -> Mark {
+        if mark.line != UNCOUNTED {
+            return mark;
+        }
+        let mut cursor = self.cursor.get();
+        if cursor.index > mark.index {
+            cursor = Mark::default();
+        }
+        let bytes = self.text.as_bytes().get(cursor.index..mark.index).unwrap_or(&[]);
+        for &byte in bytes {
+            if byte == b'\n' {
+                cursor.line = cursor.line.saturating_add(1);
+                cursor.column = 0;
+            } else if byte & 0xC0 != 0x80 {
+                // Not a UTF-8 continuation byte: a character of its own.
+                cursor.column = cursor.column.saturating_add(1);
+            }
+        }
+        cursor.index = mark.index.max(cursor.index);
+        self.cursor.set(cursor);
+        cursor
     }
 
     /// The index just past the node at `idx` (past its end event for a collection).
@@ -83,6 +136,8 @@ impl<'t> Doc<'t> {
 
     /// The span of the token at `start` (ending at `end` when it is known and on that line).
     pub(crate) fn mark_span(&self, start: Mark, end: Option<Mark>) -> Span {
+        let start = self.locate(start);
+        let end = end.map(|end| self.locate(end));
         let line_start = self.text.get(..start.index).and_then(|before| before.rfind('\n'));
         let line_start = line_start.map_or(0, |newline| newline + 1);
         let line_text = self.text.get(line_start..).and_then(|rest| rest.lines().next());
@@ -144,7 +199,7 @@ pub(crate) fn load_yaml(
                 if let Some(anchor) = anchor {
                     anchors.insert(anchor, idx);
                 }
-                Node::Scalar(Scalar { value, plain, json: false })
+                Node::Scalar(Scalar { value: ScalarText::Owned(value), plain, json: false })
             }
             YamlEvent::Alias(name) => match anchors.get(&name) {
                 Some(&target) => Node::Alias { target },

@@ -6,7 +6,7 @@
 //! JSON: where the API wants a string, JSON's `7` is an error, as the API server says.
 //! Nesting is tracked on an explicit stack, so no input can overflow the call stack.
 
-use super::events::{Doc, Event, LoadError, Node, Scalar};
+use super::events::{Doc, Event, LoadError, Node, Scalar, ScalarText, UNCOUNTED};
 use super::libyaml::Mark;
 use super::split::MAX_DEPTH;
 
@@ -45,7 +45,7 @@ pub(crate) fn load_json(text: &str) -> JsonStream<'_> {
                 end: lexer.pos,
                 line: start_mark.line.saturating_add(1),
                 column: start_mark.column,
-                doc: Doc::new(events, text, 1, 0),
+                doc: Doc::new(events, text, 1, 0).counted_from(start_mark),
             }),
             Err((message, at)) => {
                 let mark = lexer.mark(at.min(text.len()));
@@ -99,11 +99,11 @@ impl Lexer<'_> {
         Err((message.to_string(), self.pos))
     }
 
-    /// Pushes an event spanning `start..self.pos`.
+    /// Pushes an event spanning `start..self.pos`. Its line and column are counted only if a
+    /// span is asked of it: most events of a large dump never need one.
     fn push(&mut self, events: &mut Vec<Event>, node: Node, start: usize) {
-        let start_mark = self.mark(start);
-        let end_mark = self.mark(self.pos);
-        events.push(Event { node, start: start_mark, end: end_mark });
+        let mark = |index| Mark { index, line: UNCOUNTED, column: 0 };
+        events.push(Event { node, start: mark(start), end: mark(self.pos) });
     }
 
     /// One whole value, collections included.
@@ -141,12 +141,12 @@ impl Lexer<'_> {
                 }
                 Some(b'"') => {
                     let value = self.string()?;
-                    self.push(events, scalar(value, false), start);
+                    self.push(events, string_scalar(value), start);
                 }
                 Some(b'-' | b'0'..=b'9') => {
                     self.number()?;
-                    let value = self.text(start);
-                    self.push(events, scalar(value, true), start);
+                    let value = ScalarText::InText { start, end: self.pos };
+                    self.push(events, json_scalar(value), start);
                 }
                 Some(b't' | b'f' | b'n') => {
                     let word = ["true", "false", "null"].into_iter().find(|word| {
@@ -154,7 +154,8 @@ impl Lexer<'_> {
                     });
                     let Some(word) = word else { return self.error("expected value") };
                     self.pos += word.len();
-                    self.push(events, scalar(word.to_string(), true), start);
+                    let value = ScalarText::InText { start, end: self.pos };
+                    self.push(events, json_scalar(value), start);
                 }
                 Some(_) => return self.error("expected value"),
                 None => return self.error("EOF while parsing a value"),
@@ -207,7 +208,7 @@ impl Lexer<'_> {
             Some(_) => return self.error("key must be a string"),
         }
         let key = self.string()?;
-        self.push(events, scalar(key, false), start);
+        self.push(events, string_scalar(key), start);
         self.skip_whitespace();
         match self.peek() {
             Some(b':') => {
@@ -219,20 +220,25 @@ impl Lexer<'_> {
         }
     }
 
-    fn text(&self, start: usize) -> String {
-        String::from_utf8_lossy(self.bytes.get(start..self.pos).unwrap_or(&[])).into_owned()
-    }
-
-    /// A string, at its opening quote; unescaped.
-    fn string(&mut self) -> Result<String, Error> {
+    /// A string, at its opening quote: a range of the text when it has no escapes, else
+    /// unescaped.
+    fn string(&mut self) -> Result<ScalarText, Error> {
         self.pos += 1;
-        let mut out: Vec<u8> = Vec::new();
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20) {
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(ScalarText::InText { start, end: self.pos - 1 });
+        }
+        let mut out: Vec<u8> = self.bytes.get(start..self.pos).unwrap_or(&[]).to_vec();
         loop {
             let Some(byte) = self.peek() else { return self.error("EOF while parsing a string") };
             match byte {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(String::from_utf8_lossy(&out).into_owned());
+                    return Ok(ScalarText::Owned(String::from_utf8_lossy(&out).into_owned()));
                 }
                 b'\\' => {
                     self.pos += 1;
@@ -337,6 +343,10 @@ impl Lexer<'_> {
     }
 }
 
-fn scalar(value: String, json: bool) -> Node {
-    Node::Scalar(Scalar { value, plain: json, json })
+fn string_scalar(value: ScalarText) -> Node {
+    Node::Scalar(Scalar { value, plain: false, json: false })
+}
+
+fn json_scalar(value: ScalarText) -> Node {
+    Node::Scalar(Scalar { value, plain: true, json: true })
 }

@@ -6,7 +6,7 @@
 //! Written by hand rather than derived with serde: a derived deserializer is compiled once
 //! per type and per format, which made up a third of the page's wasm.
 
-use super::events::{Doc, Node, Scalar};
+use super::events::{Doc, Node};
 use super::raw;
 use super::span::PathSegment;
 use std::cell::Cell;
@@ -85,12 +85,19 @@ struct Reader<'d> {
     budget: Cell<usize>,
 }
 
-/// What a value is, for an error message.
+/// What a value is.
 enum Shape<'d> {
     Null,
-    Scalar(&'d Scalar),
+    Scalar(Text<'d>),
     Sequence,
     Mapping,
+}
+
+/// A scalar that is not null: its text, and how it was written.
+struct Text<'d> {
+    value: &'d str,
+    plain: bool,
+    json: bool,
 }
 
 impl<'d> Reader<'d> {
@@ -121,8 +128,14 @@ impl<'d> Reader<'d> {
 
     fn shape(&self, idx: usize) -> Shape<'d> {
         match self.doc.events.get(idx).map(|event| &event.node) {
-            Some(Node::Scalar(scalar)) if scalar.plain && is_null(&scalar.value) => Shape::Null,
-            Some(Node::Scalar(scalar)) => Shape::Scalar(scalar),
+            Some(Node::Scalar(scalar)) => {
+                let (value, plain) = (self.doc.text_of(scalar), scalar.plain);
+                if plain && is_null(value) {
+                    Shape::Null
+                } else {
+                    Shape::Scalar(Text { value, plain, json: scalar.json })
+                }
+            }
             Some(Node::Sequence { .. }) => Shape::Sequence,
             Some(Node::Mapping { .. }) => Shape::Mapping,
             _ => Shape::Null,
@@ -135,7 +148,7 @@ impl<'d> Reader<'d> {
             Shape::Null => "null".to_string(),
             Shape::Sequence => "sequence".to_string(),
             Shape::Mapping => "mapping".to_string(),
-            Shape::Scalar(scalar) if scalar.plain => match plain_type(&scalar.value) {
+            Shape::Scalar(scalar) if scalar.plain => match plain_type(scalar.value) {
                 PlainType::Int => format!("integer `{}`", scalar.value),
                 PlainType::Float => format!("floating point `{}`", scalar.value),
                 PlainType::Bool => format!("boolean `{}`", scalar.value),
@@ -151,7 +164,7 @@ impl<'d> Reader<'d> {
         let idx = self.resolve(idx)?;
         match self.shape(idx) {
             Shape::Null => Ok(None),
-            Shape::Scalar(scalar) if !scalar.json => Ok(Some(scalar.value.clone())),
+            Shape::Scalar(scalar) if !scalar.json => Ok(Some(scalar.value.to_string())),
             _ => Err(self.unexpected(idx, "a string")),
         }
     }
@@ -160,7 +173,7 @@ impl<'d> Reader<'d> {
         let idx = self.resolve(idx)?;
         match self.shape(idx) {
             Shape::Null => Ok(None),
-            Shape::Scalar(scalar) if scalar.plain => match parse_int(&scalar.value) {
+            Shape::Scalar(scalar) if scalar.plain => match parse_int(scalar.value) {
                 Some(value) => Ok(Some(value)),
                 None => Err(self.unexpected(idx, "an integer")),
             },
@@ -172,7 +185,7 @@ impl<'d> Reader<'d> {
         let idx = self.resolve(idx)?;
         match self.shape(idx) {
             Shape::Null => Ok(None),
-            Shape::Scalar(scalar) if scalar.plain => match parse_bool(&scalar.value) {
+            Shape::Scalar(scalar) if scalar.plain => match parse_bool(scalar.value) {
                 Some(value) => Ok(Some(value)),
                 None => Err(self.unexpected(idx, "a boolean")),
             },
@@ -186,17 +199,17 @@ impl<'d> Reader<'d> {
         let expected = "a port number or a port name";
         match self.shape(idx) {
             Shape::Null => Ok(None),
-            Shape::Scalar(scalar) if scalar.plain => match plain_type(&scalar.value) {
-                PlainType::Int => match parse_int(&scalar.value) {
+            Shape::Scalar(scalar) if scalar.plain => match plain_type(scalar.value) {
+                PlainType::Int => match parse_int(scalar.value) {
                     Some(value) => Ok(Some(raw::IntOrString::Int(value))),
                     None => Err(self.unexpected(idx, expected)),
                 },
                 PlainType::Text if !scalar.json => {
-                    Ok(Some(raw::IntOrString::String(scalar.value.clone())))
+                    Ok(Some(raw::IntOrString::String(scalar.value.to_string())))
                 }
                 _ => Err(self.unexpected(idx, expected)),
             },
-            Shape::Scalar(scalar) => Ok(Some(raw::IntOrString::String(scalar.value.clone()))),
+            Shape::Scalar(scalar) => Ok(Some(raw::IntOrString::String(scalar.value.to_string()))),
             _ => Err(self.unexpected(idx, expected)),
         }
     }
@@ -246,10 +259,10 @@ impl<'d> Reader<'d> {
             let value = self.doc.after(key);
             let key_idx = self.resolve(key)?;
             if let Some(Node::Scalar(scalar)) = self.doc.events.get(key_idx).map(|e| &e.node) {
-                if scalar.plain && scalar.value == "<<" {
+                if scalar.plain && self.doc.text_of(scalar) == "<<" {
                     self.merge(value, depth, &mut merged)?;
                 } else {
-                    own.push((scalar.value.as_str(), value));
+                    own.push((self.doc.text_of(scalar), value));
                 }
             }
             // A key that is a collection (`? [a, b]`) names no API field: skipped.

@@ -660,3 +660,17 @@ fn locates_fields_after_non_ascii_text_in_characters() {
     assert_eq!(located(&parsed, 0, "spec.ports[0].name"), "5:18+3");
     assert_eq!(located(&parsed, 0, "spec.ports[0].nodePort"), "5:33+5");
 }
+
+#[test]
+fn json_escapes_are_decoded_and_columns_count_characters() {
+    let text = "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\\\"b\\u00e9\\ud83d\\ude80\"}}\n{\"metadata\": {\"name\": \"ünï\"}, \"kind\": \"Pod\", \"spec\": {\"nodeName\": 7}}\n";
+    let parsed = parse(text);
+    let Some(raw::Object::Pod(pod)) = parsed.documents.first().map(|d| &d.object) else {
+        panic!("{:?}", parsed.diagnostics)
+    };
+    assert_eq!(pod.metadata.name.as_deref(), Some("a\"bé🚀"));
+    assert_eq!(
+        summary_of(&parsed),
+        "Pod a\"bé🚀 1:1\nerror 2:67+1 [spec.nodeName]: invalid type: integer `7`, expected a string\n"
+    );
+}
