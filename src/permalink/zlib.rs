@@ -578,3 +578,208 @@ fn read_value(
     let (&base, &n_extra) = base.get(sym).zip(extra.get(sym)).ok_or(Damaged)?;
     Ok(usize::from(base) + input.bits(u32::from(n_extra))? as usize)
 }
+
+#[cfg(test)]
+mod tests {
+    //! miniz_oxide, which wrote every link before this module, is the oracle both ways.
+
+    use super::*;
+    use miniz_oxide::{deflate::compress_to_vec_zlib, inflate::decompress_to_vec_zlib};
+
+    /// Bytes from a seeded xorshift: the same every run.
+    fn noise(seed: u64, n: usize) -> Vec<u8> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    /// Words picked by the noise: text with matches near and far.
+    fn words(seed: u64, n_words: usize) -> Vec<u8> {
+        let words = ["kind", "Service", "port", "8080", "name", "kiada", "-", "\n", "  ", ": "];
+        noise(seed, n_words).iter().flat_map(|b| words[usize::from(b % 10)].bytes()).collect()
+    }
+
+    fn inputs() -> Vec<Vec<u8>> {
+        let mut inputs: Vec<Vec<u8>> = crate::presets::PRESETS
+            .iter()
+            .map(|preset| super::super::to_text(&preset.scenario()).into_bytes())
+            .collect();
+        let far = noise(1, 32768);
+        let (a, b) = (words(2, 8000), words(3, 8000));
+        inputs.extend([
+            Vec::new(),
+            vec![b'x'],
+            noise(4, 70_000),
+            vec![0; 100_000],
+            b"abc".repeat(5000),
+            [&far[..], &far[..1000]].concat(), // a match at exactly 32768 bytes back
+            [&a[..], &b[..], &a[..], &words(5, 4000), &b[..]].concat(), // 70 KB, matches 20-40 KB back
+        ]);
+        inputs
+    }
+
+    #[test]
+    fn ours_inflates_with_miniz_and_round_trips() {
+        for input in inputs() {
+            let ours = compress(&input);
+            assert_eq!(compress(&input), ours, "deterministic");
+            assert_eq!(decompress_to_vec_zlib(&ours).ok(), Some(input.clone()), "{}", input.len());
+            assert_eq!(decompress(&ours, input.len()), Ok(input.clone()));
+        }
+        let far = noise(1, 32768);
+        let repeated = compress(&[&far[..], &far[..1000]].concat()).len();
+        assert!(repeated < compress(&far).len() + 50, "the copy 32768 bytes back is matched");
+    }
+
+    #[test]
+    fn miniz_streams_at_every_level_inflate() {
+        for input in inputs() {
+            for level in [0, 1, 6, 9] {
+                let theirs = compress_to_vec_zlib(&input, level);
+                assert_eq!(decompress(&theirs, usize::MAX), Ok(input.clone()), "level {level}");
+            }
+        }
+    }
+
+    #[test]
+    fn cut_or_flipped_streams_are_damaged_and_never_panic() {
+        let text = super::super::to_text(&crate::presets::default_scenario()).into_bytes();
+        let streams = [
+            compress(&text),                       // dynamic blocks
+            compress(b"hello, hello, hello!"),     // a fixed block
+            compress_to_vec_zlib(&text[..300], 0), // a stored block
+        ];
+        for (stream, block_type) in streams.iter().zip([2, 1, 0]) {
+            assert_eq!(stream[2] >> 1 & 3, block_type);
+            for len in 0..stream.len() {
+                assert_eq!(decompress(&stream[..len], usize::MAX), Err(Damaged), "cut to {len}");
+            }
+            for idx in 0..stream.len() {
+                for flip in [0x01, 0x10, 0x80, 0xff] {
+                    let mut flipped = stream.clone();
+                    flipped[idx] ^= flip;
+                    if let Err(error) = decompress(&flipped, 1 << 20) {
+                        assert_eq!(error, Damaged, "byte {idx} ^ {flip}");
+                    }
+                }
+            }
+            let mut longer = stream.clone();
+            longer.push(0);
+            assert_eq!(decompress(&longer, usize::MAX), Err(Damaged), "bytes after the trailer");
+        }
+    }
+
+    #[test]
+    fn output_stops_at_the_limit_without_allocating_past_it() {
+        let zeros = compress(&[0; 5000]);
+        assert_eq!(decompress(&zeros, 5000).map(|out| out.capacity() <= 5000), Ok(true));
+        assert_eq!(decompress(&zeros, 4999), Err(TooLarge));
+        assert_eq!(decompress(&compress_to_vec_zlib(&[7; 5000], 0), 4999), Err(TooLarge));
+        assert_eq!(decompress(&compress(b""), 0), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn code_lengths_stay_within_the_limit_and_fill_the_code_space() {
+        let fibonacci: Vec<u32> = (0..40)
+            .scan((1, 1), |(a, b), _| {
+                (*a, *b) = (*b, *a + *b);
+                Some(*a)
+            })
+            .collect();
+        for (freq, limit) in
+            [(&fibonacci[..], 15), (&fibonacci[..19], 7), (&[0; 30], 15), (&[0, 0, 9], 7)]
+        {
+            let lens = huffman_lengths(freq, limit);
+            let kraft: u32 = lens.iter().filter(|&&l| l > 0).map(|&l| 1 << (15 - l)).sum();
+            assert_eq!((lens.iter().max() <= Some(&limit), kraft), (true, 1 << 15), "{lens:?}");
+        }
+    }
+
+    /// A zlib stream of hand-written deflate bits, with the Adler-32 of `output`: were the
+    /// bits read as valid, the checksum would pass.
+    fn stream(output: &[u8], write: impl Fn(&mut Bits)) -> Vec<u8> {
+        let mut out = Bits { bytes: vec![0x78, 0x01], acc: 0, n: 0, count: 0, dry: false };
+        write(&mut out);
+        out.put(0, (8 - out.n % 8) % 8);
+        out.bytes.extend_from_slice(&adler32(output).to_be_bytes());
+        out.bytes
+    }
+
+    /// A dynamic block that is only an end of block, with code lengths `eob` for it (its
+    /// code's only one) and (symbol 18, 1, 2) for the code length code, and `n_lit` (257, or
+    /// 268 and up) literal/length code lengths.
+    fn only_end_of_block(eob: u8, clen_lens: (u8, u8, u8), n_lit: u32) -> Vec<u8> {
+        stream(b"", |out| {
+            out.put(0b101, 3); // BFINAL, dynamic
+            out.put(n_lit - 257, 5);
+            out.put(0, 5); // 1 distance code
+            out.put(14, 4); // 18 code length codes, up to symbol 1 in CLEN_ORDER
+            let mut clen = [0u8; 19];
+            (clen[18], clen[1], clen[2]) = clen_lens;
+            for sym in &CLEN_ORDER[..18] {
+                out.put(u32::from(clen[*sym]), 3);
+            }
+            let codes = canonical_codes(&clen);
+            let put = |out: &mut Bits, sym: usize| out.put(codes[sym], u32::from(clen[sym]));
+            put(out, 18);
+            out.put(127, 7); // 138 zeros
+            put(out, 18);
+            out.put(107, 7); // 118 zeros: literals 0..=255 have no code
+            put(out, usize::from(eob)); // end of block
+            if n_lit > 257 {
+                put(out, 18);
+                out.put(n_lit - 257 - 11, 7); // no code for lengths 3 and up
+            }
+            put(out, 1); // the one distance code
+            out.put(0, u32::from(eob)); // end of block
+        })
+    }
+
+    #[test]
+    fn malformed_streams_are_damaged() {
+        let damaged =
+            |data: &[u8]| assert_eq!(decompress(data, 1 << 20), Err(Damaged), "{data:x?}");
+        damaged(&stream(b"", |out| out.put(0b111, 3))); // block type 3
+        let fixed = canonical_codes(&fixed_lengths());
+        damaged(&stream(b"aaaa", |out| {
+            out.put(0b011, 3); // BFINAL, fixed
+            out.put(fixed[usize::from(b'a')], 8);
+            out.put(fixed[257], 7); // length 3...
+            out.put(0b10000, 5); // ...at distance 2, one byte past the start
+            out.put(fixed[256], 7);
+        }));
+        damaged(&stream(b"", |out| {
+            out.put(0b001, 3); // stored
+            out.put(0, 5);
+            out.put(0x0001_0000, 32); // LEN 0, NLEN 1: not its complement
+        }));
+        for clen in [[1, 1, 1, 0], [0; 4]] {
+            damaged(&stream(b"", |out| {
+                out.put(0b101, 3);
+                out.put(0, 14); // 257 + 1 codes, 4 code length codes
+                clen.iter().for_each(|&len| out.put(len, 3)); // over-subscribed, none
+            }));
+        }
+        // One literal/length code of one bit is allowed (zlib and miniz_oxide read it).
+        for n_lit in [257, 286] {
+            let one_code = only_end_of_block(1, (1, 2, 2), n_lit);
+            assert_eq!(decompress(&one_code, 0), Ok(Vec::new()));
+            assert_eq!(decompress_to_vec_zlib(&one_code).ok(), Some(Vec::new()));
+        }
+        damaged(&only_end_of_block(1, (1, 2, 2), 287)); // literal/length codes 286 and 287
+        damaged(&only_end_of_block(2, (1, 2, 2), 257)); // incomplete: 3/4 of the space unused
+        damaged(&only_end_of_block(1, (2, 2, 2), 257)); // an incomplete code length code
+        let ok = compress(b"zlib");
+        damaged(&[&[0x78, 0x9d], &ok[2..]].concat()); // check bits wrong
+        damaged(&[&[0x78, 0xbb], &ok[2..]].concat()); // a preset dictionary
+        damaged(&[&[0x88, 0x98], &ok[2..]].concat()); // a 64 KB window
+        damaged(&[&[0x79, 0x18], &ok[2..]].concat()); // method 9, not deflate
+        damaged(&[&ok[..ok.len() - 1], &[ok[ok.len() - 1] ^ 1]].concat()); // Adler-32 wrong
+    }
+}
