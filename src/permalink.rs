@@ -122,8 +122,9 @@ impl std::error::Error for FragmentError {}
 /// ```
 pub fn to_fragment(scenario: &Scenario) -> String {
     let text = to_text(scenario);
-    // Level 9 and no timestamp in zlib: the same scenario always gives the same link.
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 9);
+    // zlib has no timestamp and the compressor is deterministic: the same scenario always
+    // gives the same link.
+    let compressed = zlib::compress(text.as_bytes());
     let mut fragment = String::from(PREFIX);
     base64url_encode(&compressed, &mut fragment);
     fragment
@@ -160,14 +161,11 @@ fn version_tag(fragment: &str) -> Option<&str> {
 }
 
 fn inflate(compressed: &[u8]) -> Result<Vec<u8>, FragmentError> {
-    use miniz_oxide::inflate::TINFLStatus;
     // The output grows by doubling up to the limit, so a bomb costs at most MAX_INFLATED.
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(compressed, MAX_INFLATED).map_err(
-        |error| match error.status {
-            TINFLStatus::HasMoreOutput => FragmentError::TooLarge,
-            _ => FragmentError::Damaged,
-        },
-    )
+    zlib::decompress(compressed, MAX_INFLATED).map_err(|error| match error {
+        zlib::InflateError::TooLarge => FragmentError::TooLarge,
+        zlib::InflateError::Damaged => FragmentError::Damaged,
+    })
 }
 
 // ---------------------------------------------------------------- the text inside
@@ -448,6 +446,8 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, FragmentError> {
     }
     Ok(out)
 }
+
+mod zlib;
 
 #[cfg(test)]
 mod tests;
