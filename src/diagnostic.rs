@@ -43,6 +43,32 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// `text` as it appears inside a quoted string in a message: `"` and `\\` escaped, line
+/// breaks, tabs and other control characters as escapes, everything else as written.
+/// (`str::escape_debug` would do, but it brings Unicode's printable tables into the wasm.)
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            ch if (ch as u32) < 0x20 || ch as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", ch as u32));
+            }
+            ch => out.push(ch),
+        }
+    }
+    out
+}
+
+/// `text` in double quotes, escaped by [`escape`].
+pub(crate) fn quote(text: &str) -> String {
+    format!("\"{}\"", escape(text))
+}
+
 /// The first line of a rendered diagnostic, the shape the CLI promises and editors can jump
 /// to: `kiada.yaml:14:15: error: message`, or `kiada.yaml: error: message` without a span.
 pub fn headline(diag: &Diagnostic, file: &str) -> String {
@@ -152,6 +178,11 @@ fn render_with_line(diag: &Diagnostic, file: &str, line_text: Option<&str>) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_escape_quotes_backslashes_and_control_characters_only() {
+        assert_eq!(quote("a\"b\\c\n\t\u{1} é ☸"), "\"a\\\"b\\\\c\\n\\t\\x01 é ☸\"");
+    }
 
     #[test]
     fn a_long_line_is_cut_around_the_caret() {

@@ -29,6 +29,7 @@
 //! `-` means "not chosen" (the default). Values escape `%`, line breaks and a leading `-` as
 //! `%25`, `%0A`, `%0D` and `%2D`, so any name survives.
 
+use crate::diagnostic;
 use crate::model::TrafficPolicy;
 use crate::route::{EntryKind, PortSelector};
 use crate::scenario::{ClientChoice, Scenario};
@@ -89,7 +90,7 @@ impl fmt::Display for FragmentError {
             }
             FragmentError::BadBase64 { position, found } => format!(
                 "it has the character `{}` at position {position}, which a svcroute link never contains (was it cut or edited by hand?)",
-                found.escape_debug()
+                diagnostic::escape(&found.to_string())
             ),
             FragmentError::Damaged => {
                 "its data is cut short or altered (was it copied only in part?)".to_string()
@@ -101,7 +102,7 @@ impl fmt::Display for FragmentError {
             FragmentError::NotText => "it unpacks to something that is not text".to_string(),
             FragmentError::NotScenario { why } => format!("it is not a svcroute scenario ({why})"),
             FragmentError::BadField { field, value, why } => {
-                format!("its {field} is `{}`, but {why}", value.escape_debug())
+                format!("its {field} is `{}`, but {why}", diagnostic::escape(value))
             }
         };
         write!(f, "this link is damaged: {why}; showing the default scenario")
@@ -244,7 +245,7 @@ fn from_text(text: &str) -> Result<Scenario, FragmentError> {
             _ => {
                 return Err(not_scenario(&format!(
                     "expected the field `{field}`, found `{}`",
-                    line.chars().take(40).collect::<String>().escape_debug()
+                    diagnostic::escape(&line.chars().take(40).collect::<String>())
                 )))
             }
         };
@@ -253,7 +254,7 @@ fn from_text(text: &str) -> Result<Scenario, FragmentError> {
     if let Some(line) = lines.next() {
         return Err(not_scenario(&format!(
             "an unexpected line `{}`",
-            line.chars().take(40).collect::<String>().escape_debug()
+            diagnostic::escape(&line.chars().take(40).collect::<String>())
         )));
     }
     Ok(scenario)

@@ -9,6 +9,7 @@
 use super::events::{Doc, Node};
 use super::raw;
 use super::span::PathSegment;
+use crate::diagnostic::quote;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
@@ -152,9 +153,9 @@ impl<'d> Reader<'d> {
                 PlainType::Int => format!("integer `{}`", scalar.value),
                 PlainType::Float => format!("floating point `{}`", scalar.value),
                 PlainType::Bool => format!("boolean `{}`", scalar.value),
-                PlainType::Text => format!("string {:?}", scalar.value),
+                PlainType::Text => format!("string {}", quote(scalar.value)),
             },
-            Shape::Scalar(scalar) => format!("string {:?}", scalar.value),
+            Shape::Scalar(scalar) => format!("string {}", quote(scalar.value)),
         };
         self.error(idx, ErrorKind::Type, format!("invalid type: {found}, expected {expected}"))
     }
