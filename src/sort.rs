@@ -7,8 +7,9 @@
 //! natively it is the standard library's, so the CLI and the benchmarks run exactly as before.
 //!
 //! All sorting goes through here: what would be a collected `BTreeSet` is a Vec passed to
-//! [`sorted_unique`], and what would be a collected `BTreeMap` of lists is a Vec of pairs
-//! sorted by key, read back with [`equal_range`].
+//! [`sorted_unique`], what would be a collected `BTreeMap` of lists is a Vec of pairs sorted
+//! by key, read back with [`equal_range`], and a small map filled as it is read is a sorted
+//! Vec of pairs behind [`sorted_entry`].
 
 use std::cmp::Ordering;
 
@@ -52,6 +53,25 @@ pub fn equal_range<'p, K: Ord, V>(pairs: &'p [(K, V)], key: &K) -> &'p [(K, V)] 
     let rest = pairs.get(start..).unwrap_or_default();
     let len = rest.partition_point(|(other, _)| other == key);
     rest.get(..len).unwrap_or_default()
+}
+
+/// The value under `key` among `pairs`, which are sorted by key, with `value()` inserted
+/// first when the key is new: `BTreeMap::entry(key).or_insert_with(value)` for the few
+/// dozen keys of one explanation, with far less code than a tree per key type.
+pub fn sorted_entry<K: Ord, V>(
+    pairs: &mut Vec<(K, V)>,
+    key: K,
+    value: impl FnOnce() -> V,
+) -> &mut V {
+    let slot = match pairs.binary_search_by(|(other, _)| other.cmp(&key)) {
+        Ok(slot) => slot,
+        Err(slot) => {
+            pairs.insert(slot, (key, value()));
+            slot
+        }
+    };
+    // In bounds: `slot` was found, or just filled.
+    &mut pairs[slot].1
 }
 
 /// Sorts a permutation of indices, then moves the items into that order.
@@ -143,5 +163,10 @@ mod tests {
         assert_eq!(equal_range(&pairs, &"a"), [("a", 2)]);
         assert!(equal_range(&pairs, &"z").is_empty());
         assert!(equal_range::<&str, i32>(&[], &"a").is_empty());
+        let mut map = Vec::new();
+        *sorted_entry(&mut map, "b", || 0) += 1;
+        *sorted_entry(&mut map, "a", || 5) += 1;
+        *sorted_entry(&mut map, "b", || 9) += 1;
+        assert_eq!(map, [("a", 6), ("b", 2)]);
     }
 }
