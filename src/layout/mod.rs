@@ -291,7 +291,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             lines.push(fit_width(&why, NODE_W - 2.0 * NODE_PAD));
         }
         let alert = alerts
-            .get(&format!("node/{node_name}"))
+            .get(format!("node/{node_name}").as_str())
             .map(|text| fit_width(text, NODE_W - 2.0 * NODE_PAD));
         let header = NODE_HEADER
             + LINE_H * lines.len().saturating_sub(1) as f64
@@ -350,7 +350,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                 "not ready"
             };
             let mut line = format!("{} · {}", endpoint.ip, readiness);
-            if let Some(share) = shares.get(&backend.id) {
+            if let Some(share) = shares.get(backend.id.as_str()) {
                 line = format!("{line} · {share}");
             }
             let state = if endpoint.is_terminating {
@@ -381,7 +381,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             for backend in hidden {
                 pod_rects.insert(backend.id.clone(), more_rect);
             }
-            let with_traffic = hidden.iter().filter(|b| shares.contains_key(&b.id)).count();
+            let with_traffic = hidden.iter().filter(|b| shares.contains_key(b.id.as_str())).count();
             scene.boxes.push(BoxShape {
                 kind: BoxKind::MorePods,
                 id,

@@ -42,7 +42,7 @@ impl<'a> Report<'a> {
         };
         // Never the same problem twice (kubectl, too, drops repeated causes).
         let key = problem_key(severity, span, &diagnostic.message);
-        if !self.seen.contains_key(&key) {
+        if !self.seen.contains_key(key.as_str()) {
             self.seen.insert(key, self.diagnostics.len());
             self.diagnostics.push(diagnostic);
         }
@@ -198,7 +198,9 @@ fn latest_documents<'p>(
         .filter(|(doc, document)| {
             let (kind, namespace, name) = identity(&document.object);
             match name.filter(|name| !name.is_empty()) {
-                Some(name) => latest.get(&identity_key(kind, &namespace, &name)) == Some(doc),
+                Some(name) => {
+                    latest.get(identity_key(kind, &namespace, &name).as_str()) == Some(doc)
+                }
                 None => true,
             }
         })

@@ -188,7 +188,9 @@ pub(crate) fn fill_endpoints(
             )
             .iter()
             .map(|&(_, pod)| pod)
-            .filter(|pod| selector.iter().all(|(key, value)| pod.labels.get(key) == Some(value)))
+            .filter(|pod| {
+                selector.iter().all(|(key, value)| pod.labels.get(key.as_str()) == Some(value))
+            })
             .collect(),
         };
         if selected.is_empty() {
@@ -277,7 +279,7 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
                 };
                 let key = format!("{ip}:{number}");
                 // A non-terminating copy replaces a terminating one; otherwise the first stays.
-                match by_address.get(&key).and_then(|&idx| endpoints.get_mut(idx)) {
+                match by_address.get(key.as_str()).and_then(|&idx| endpoints.get_mut(idx)) {
                     Some(Some(existing)) => {
                         if existing.is_terminating && !endpoint.is_terminating {
                             *existing = endpoint;
@@ -291,10 +293,7 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
             }
         }
     }
-    by_address
-        .into_values()
-        .filter_map(|idx| endpoints.get_mut(idx).and_then(Option::take))
-        .collect()
+    by_address.values().filter_map(|&idx| endpoints.get_mut(idx).and_then(Option::take)).collect()
 }
 
 /// `ShouldPodBeInEndpoints(pod, includeTerminating=true)`, plus the reconciler's rule that

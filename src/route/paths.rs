@@ -439,7 +439,7 @@ pub fn explain(
                 .pod
                 .clone()
                 .unwrap_or_else(|| SocketAddr::new(endpoint.ip, endpoint.port).to_string());
-            let slot = match by_pod.get(&name) {
+            let slot = match by_pod.get(name.as_str()) {
                 Some(&slot) => slot,
                 None => {
                     by_pod.insert(name, pod_shares.len());
@@ -590,10 +590,14 @@ pub fn explain(
     let reason =
         if outcome == Outcome::Delivered { delivering_reasons } else { failing_reasons }.join("; ");
     let pods = by_pod
-        .into_iter()
-        .filter_map(|(pod, slot)| {
+        .iter()
+        .filter_map(|(pod, &slot)| {
             let (node, share) = pod_shares.get_mut(slot)?;
-            (!share.is_zero()).then(|| PodShare { pod, node: node.take(), share: *share })
+            (!share.is_zero()).then(|| PodShare {
+                pod: pod.clone(),
+                node: node.take(),
+                share: *share,
+            })
         })
         .collect();
     debug_assert!(
