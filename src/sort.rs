@@ -134,12 +134,12 @@ mod tests {
     fn the_page_sort_agrees_with_std_on_every_permutation_of_five() {
         // Every order of five items, two of them equal, so that all cycle shapes occur.
         let items = [3, 1, 4, 1, 5];
-        let mut order = vec![0usize, 1, 2, 3, 4];
+        let mut order = [0usize, 1, 2, 3, 4];
         let mut count = 0;
         loop {
             let mut input: Vec<(i32, usize)> = order.iter().map(|&k| (items[k], k)).collect();
             let mut expected = input.clone();
-            expected.sort_by(|a, b| a.0.cmp(&b.0));
+            expected.sort_by_key(|item| item.0);
             sort_through_indices(&mut input, &|a, b| a.0.cmp(&b.0));
             assert_eq!(input, expected);
             count += 1;
