@@ -56,8 +56,9 @@ pub fn equal_range<'p, K: Ord, V>(pairs: &'p [(K, V)], key: &K) -> &'p [(K, V)] 
 }
 
 /// The value under `key` among `pairs`, which are sorted by key, with `value()` inserted
-/// first when the key is new: `BTreeMap::entry(key).or_insert_with(value)` for the few
-/// dozen keys of one explanation, with far less code than a tree per key type.
+/// first when the key is new: `BTreeMap::entry(key).or_insert_with(value)` with far less
+/// code than a tree per key type. A new key shifts the pairs after it, so this is for maps
+/// whose keys are few, or arrive mostly in order (an explanation's nodes come by name).
 pub fn sorted_entry<K: Ord, V>(
     pairs: &mut Vec<(K, V)>,
     key: K,
