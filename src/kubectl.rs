@@ -7,7 +7,6 @@
 
 use crate::model::{Cluster, EndpointSlice, Node, Service, ServiceType};
 use crate::route::Path;
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -205,16 +204,17 @@ pub fn service_external_ip(service: &Service) -> String {
         }
         ServiceType::LoadBalancer => {
             // A set: deduplicated and sorted as strings.
-            let ingress: BTreeSet<String> = service
-                .load_balancer_ingress
-                .iter()
-                .filter_map(|ingress| match (&ingress.ip, &ingress.hostname) {
-                    (Some(ip), _) => Some(ip.to_string()),
-                    (None, Some(hostname)) if !hostname.is_empty() => Some(hostname.clone()),
-                    _ => None,
-                })
-                .collect();
-            let mut all: Vec<String> = ingress.into_iter().collect();
+            let mut all = crate::sort::sorted_unique(
+                service
+                    .load_balancer_ingress
+                    .iter()
+                    .filter_map(|ingress| match (&ingress.ip, &ingress.hostname) {
+                        (Some(ip), _) => Some(ip.to_string()),
+                        (None, Some(hostname)) if !hostname.is_empty() => Some(hostname.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            );
             all.extend(external_ips());
             if all.is_empty() {
                 "<pending>".to_string()
@@ -292,23 +292,24 @@ pub fn node_status(node: &Node) -> String {
 /// `findNodeRoles`: `node-role.kubernetes.io/<role>` keys and `kubernetes.io/role` values,
 /// sorted and deduplicated.
 pub fn node_roles(node: &Node) -> String {
-    let roles: BTreeSet<&str> = node
-        .labels
-        .iter()
-        .filter_map(|(key, value)| {
-            if let Some(role) = key.strip_prefix("node-role.kubernetes.io/") {
-                (!role.is_empty()).then_some(role)
-            } else if key == "kubernetes.io/role" && !value.is_empty() {
-                Some(value.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let roles = crate::sort::sorted_unique(
+        node.labels
+            .iter()
+            .filter_map(|(key, value)| {
+                if let Some(role) = key.strip_prefix("node-role.kubernetes.io/") {
+                    (!role.is_empty()).then_some(role)
+                } else if key == "kubernetes.io/role" && !value.is_empty() {
+                    Some(value.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect(),
+    );
     if roles.is_empty() {
         "<none>".to_string()
     } else {
-        roles.into_iter().collect::<Vec<_>>().join(",")
+        roles.join(",")
     }
 }
 

@@ -19,10 +19,9 @@ pub struct ControlsProps {
     pub dispatch: Callback<Action>,
 }
 
-fn on_select(
-    dispatch: &Callback<Action>,
-    to_action: impl Fn(String) -> Action + 'static,
-) -> Callback<Event> {
+/// A select's change as an `Action`. `to_action` is a plain function (the closures here
+/// capture nothing): one copy of this code in the page, not one per control.
+fn on_select(dispatch: &Callback<Action>, to_action: fn(String) -> Action) -> Callback<Event> {
     let dispatch = dispatch.clone();
     Callback::from(move |event: Event| {
         if let Some(select) = event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
@@ -31,10 +30,8 @@ fn on_select(
     })
 }
 
-fn on_check(
-    dispatch: &Callback<Action>,
-    to_action: impl Fn(bool) -> Action + 'static,
-) -> Callback<Event> {
+/// A checkbox's change as an `Action`, one copy for every checkbox (see [`on_select`]).
+fn on_check(dispatch: &Callback<Action>, to_action: fn(bool) -> Action) -> Callback<Event> {
     let dispatch = dispatch.clone();
     Callback::from(move |event: Event| {
         if let Some(input) = event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {

@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Severity;
 use crate::presets::PRESETS;
-use std::collections::BTreeSet;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -67,16 +66,18 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let marked: BTreeSet<u32> = props
-        .evaluation
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter_map(|d| d.span.map(|s| s.line))
-        .collect();
+    let marked = crate::sort::sorted_unique(
+        props
+            .evaluation
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .filter_map(|d| d.span.map(|s| s.line))
+            .collect(),
+    );
     let n_lines = props.text.split('\n').count().max(1);
     let gutter_lines = (1..=n_lines as u32).map(|line| {
-        let class = if marked.contains(&line) { "line marked" } else { "line" };
+        let class = if marked.binary_search(&line).is_ok() { "line marked" } else { "line" };
         html! { <div class={class}>{ line }</div> }
     });
     let problems: Vec<Html> = props

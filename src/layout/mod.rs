@@ -12,7 +12,7 @@ pub mod scene;
 use crate::model::{Cluster, Endpoint};
 use crate::route::{EntryKind, Explanation, Outcome, Place};
 pub use scene::{BoxKind, BoxShape, BoxState, Label, Point, PortMark, Rect, Scene, Stop, Wire};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const MARGIN: f64 = 20.0;
 const HEADING_H: f64 = 56.0;
@@ -71,6 +71,47 @@ struct Backend<'a> {
     endpoint: &'a Endpoint,
 }
 
+/// Things by name or box id: a `BTreeMap<String, usize>` into a Vec, the one string-keyed
+/// index the crate uses, rather than one more tree type per kind of value in the page.
+struct ByName<T> {
+    index: BTreeMap<String, usize>,
+    items: Vec<T>,
+}
+
+impl<T> ByName<T> {
+    fn new() -> Self {
+        Self { index: BTreeMap::new(), items: Vec::new() }
+    }
+
+    /// Files `item` under `name`, in place of what was there, as `BTreeMap::insert` does.
+    fn insert(&mut self, name: String, item: T) {
+        self.index.insert(name, self.items.len());
+        self.items.push(item);
+    }
+
+    fn get(&self, name: &str) -> Option<&T> {
+        self.index.get(name).and_then(|&idx| self.items.get(idx))
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut T> {
+        self.index.get(name).and_then(|&idx| self.items.get_mut(idx))
+    }
+
+    /// Names and items, in name order.
+    fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.index.iter().filter_map(|(name, &idx)| Some((name, self.items.get(idx)?)))
+    }
+}
+
+/// Where a node's box went.
+#[derive(Debug, Clone, Copy)]
+struct NodePlace {
+    rect: Rect,
+    column: usize,
+    /// The height of the box's header, above its pods.
+    header: f64,
+}
+
 fn backend_id(endpoint: &Endpoint) -> String {
     match &endpoint.pod {
         Some(pod) => format!("pod/{pod}"),
@@ -93,29 +134,33 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             .insert(format!("pod/{}", pod.pod), format!("{} · {}", pod.share, pod.share.percent()));
     }
     for path in &explanation.paths {
-        if let Some(target) = &path.target {
-            if target.pod.is_none() {
-                let id = format!("endpoint/{}:{}", target.ip, target.port);
-                shares
-                    .entry(id)
-                    .or_insert_with(|| format!("{} · {}", path.share, path.share.percent()));
+        if let Some(target) = path.target.as_ref().filter(|target| target.pod.is_none()) {
+            let id = format!("endpoint/{}:{}", target.ip, target.port);
+            if !shares.contains_key(id.as_str()) {
+                shares.insert(id, format!("{} · {}", path.share, path.share.percent()));
             }
         }
     }
 
     // Backends grouped by node; endpoints without nodeName go to a stand-in node.
     const NO_NODE: &str = "(no nodeName)";
-    let mut by_node: BTreeMap<String, Vec<Backend>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for endpoint in endpoints {
+    let mut by_node: ByName<Vec<Backend>> = ByName::new();
+    // Each backend id drawn, with the index of its endpoint.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (idx, endpoint) in endpoints.iter().enumerate() {
         let id = backend_id(endpoint);
-        if !seen.insert(id.clone()) {
+        if seen.contains_key(id.as_str()) {
             continue;
         }
+        seen.insert(id.clone(), idx);
         let title =
             endpoint.pod.clone().unwrap_or_else(|| format!("{}:{}", endpoint.ip, endpoint.port));
         let node = endpoint.node_name.clone().unwrap_or_else(|| NO_NODE.to_string());
-        by_node.entry(node).or_default().push(Backend { id, title, endpoint });
+        let backend = Backend { id, title, endpoint };
+        match by_node.get_mut(&node) {
+            Some(backends) => backends.push(backend),
+            None => by_node.insert(node, vec![backend]),
+        }
     }
     let client_pod = match &explanation.client.client {
         crate::route::Client::Pod { name, .. } => Some(name.clone()),
@@ -132,17 +177,18 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             Some(Place::Pod(name)) => format!("pod/{name}"),
             Some(Place::Client) | None => "client".to_string(),
         };
-        alerts.entry(id).or_insert_with(|| {
-            format!("✕ {}: {}", path.outcome.as_str(), short_reason(&path.reason))
-        });
+        if !alerts.contains_key(id.as_str()) {
+            let alert = format!("✕ {}: {}", path.outcome.as_str(), short_reason(&path.reason));
+            alerts.insert(id, alert);
+        }
     }
 
     // Node order: by name, as kubectl lists them; the stand-in last.
     let mut node_names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    if by_node.contains_key(NO_NODE) {
+    if by_node.get(NO_NODE).is_some() {
         node_names.push(NO_NODE.to_string());
     }
-    for name in by_node.keys() {
+    for (name, _) in by_node.iter() {
         if !node_names.contains(name) {
             node_names.push(name.clone());
         }
@@ -188,13 +234,12 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     let columns =
         if n_nodes <= 4 { 1 } else { ((n_nodes as f64 / 4.0).sqrt().ceil() as usize).max(1) };
     let per_column = n_nodes.div_ceil(columns);
-    let mut node_rects: BTreeMap<String, Rect> = BTreeMap::new();
-    let mut node_column: BTreeMap<String, usize> = BTreeMap::new();
+    let mut nodes: ByName<NodePlace> = ByName::new();
     let mut column_right = vec![0.0_f64; columns];
     let mut max_bottom = top;
-    let mut pod_rects: BTreeMap<String, Rect> = BTreeMap::new();
-    let mut node_headers: BTreeMap<String, f64> = BTreeMap::new();
-    let lb_pool: BTreeSet<&String> = explanation.load_balancer_nodes.iter().collect();
+    let mut pod_rects: ByName<Rect> = ByName::new();
+    let lb_pool = crate::sort::sorted_unique(explanation.load_balancer_nodes.iter().collect());
+    let is_in_lb_pool = |name: &String| lb_pool.binary_search(&name).is_ok();
     for (idx, node_name) in node_names.iter().enumerate() {
         let column = idx / per_column;
         let row_in_column = idx % per_column;
@@ -225,7 +270,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             }
             lines.push(fit_width(&line, NODE_W - 2.0 * NODE_PAD));
         }
-        if let (true, false, Some(node)) = (has_lb, lb_pool.contains(node_name), node) {
+        if let (true, false, Some(node)) = (has_lb, is_in_lb_pool(node_name), node) {
             // Say why, as the cloud service controller and the health check decide it.
             let why = match crate::route::load_balancer::excluded_from_pool(node) {
                 Some(_)
@@ -246,25 +291,23 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             lines.push(fit_width(&why, NODE_W - 2.0 * NODE_PAD));
         }
         let alert = alerts
-            .get(&format!("node/{node_name}"))
+            .get(format!("node/{node_name}").as_str())
             .map(|text| fit_width(text, NODE_W - 2.0 * NODE_PAD));
         let header = NODE_HEADER
             + LINE_H * lines.len().saturating_sub(1) as f64
             + if alert.is_some() { ALERT_H } else { 0.0 };
-        node_headers.insert(node_name.clone(), header);
         let height = header
             + rows as f64 * (POD_H + POD_GAP)
             + if rows == 0 { 10.0 } else { NODE_PAD - POD_GAP };
-        let y = column_y(&node_rects, &node_column, column, top);
+        let y = column_y(&nodes, column, top);
         let rect = Rect { x, y, w: NODE_W, h: height };
-        node_rects.insert(node_name.clone(), rect);
-        node_column.insert(node_name.clone(), column);
+        nodes.insert(node_name.clone(), NodePlace { rect, column, header });
         column_right[column] = rect.right();
         max_bottom = max_bottom.max(rect.bottom());
 
         let state = if node.is_some_and(|n| n.ready == Some(false)) {
             BoxState::NotReady
-        } else if has_lb && !lb_pool.contains(node_name) {
+        } else if has_lb && !is_in_lb_pool(node_name) {
             BoxState::OutOfPool
         } else if client_node.as_deref() == Some(node_name.as_str()) && client_pod.is_none() {
             BoxState::IsClient
@@ -307,7 +350,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                 "not ready"
             };
             let mut line = format!("{} · {}", endpoint.ip, readiness);
-            if let Some(share) = shares.get(&backend.id) {
+            if let Some(share) = shares.get(backend.id.as_str()) {
                 line = format!("{line} · {share}");
             }
             let state = if endpoint.is_terminating {
@@ -338,7 +381,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             for backend in hidden {
                 pod_rects.insert(backend.id.clone(), more_rect);
             }
-            let with_traffic = hidden.iter().filter(|b| shares.contains_key(&b.id)).count();
+            let with_traffic = hidden.iter().filter(|b| shares.contains_key(b.id.as_str())).count();
             scene.boxes.push(BoxShape {
                 kind: BoxKind::MorePods,
                 id,
@@ -366,10 +409,10 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     }
 
     // Client and load balancer, centred on the first column.
-    let first_column_bottom = node_rects
+    let first_column_bottom = nodes
         .iter()
-        .filter(|(name, _)| node_column.get(*name) == Some(&0))
-        .map(|(_, r)| r.bottom())
+        .filter(|(_, place)| place.column == 0)
+        .map(|(_, place)| place.rect.bottom())
         .fold(top + CLIENT_H, f64::max);
     let mid_y = ((top + first_column_bottom) / 2.0).min(top + 260.0);
     let client_h = CLIENT_H + if alerts.contains_key("client") { ALERT_H } else { 0.0 };
@@ -421,11 +464,11 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         EntryKind::ClusterIp => None,
     };
     if let Some(label) = port_label {
-        for (name, rect) in &node_rects {
+        for (name, place) in nodes.iter() {
             if cluster.node(name).is_some() {
                 scene.ports.push(PortMark {
                     node: name.clone(),
-                    at: port_point(rect),
+                    at: port_point(&place.rect),
                     label: label.clone(),
                 });
             }
@@ -448,7 +491,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                 },
                 Place::LoadBalancer => right_mid(&lb_rect),
                 Place::Node(name) => {
-                    node_rects.get(name).map_or(right_mid(&client_rect), port_point)
+                    nodes.get(name).map_or(right_mid(&client_rect), |place| port_point(&place.rect))
                 }
                 Place::Pod(name) => {
                     pod_rects.get(&format!("pod/{name}")).map_or(right_mid(&client_rect), right_mid)
@@ -457,21 +500,21 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             let points = match (&hop.from, &hop.to) {
                 (_, Place::LoadBalancer) => curve(start, left_mid(&lb_rect)),
                 (Place::Node(from), Place::Node(to)) if from != to => {
-                    let (Some(a), Some(b)) = (node_rects.get(from), node_rects.get(to)) else {
+                    let (Some(place_a), Some(place_b)) = (nodes.get(from), nodes.get(to)) else {
                         hops.push(vec![start]);
                         continue;
                     };
+                    let (a, b) = (&place_a.rect, &place_b.rect);
                     lane += 1.0;
-                    let col_a = node_column.get(from).copied().unwrap_or(0);
-                    let col_b = node_column.get(to).copied().unwrap_or(0);
+                    let (col_a, col_b) = (place_a.column, place_b.column);
                     let lane_a = column_right.get(col_a).copied().unwrap_or(a.right())
                         + 12.0
                         + 5.0 * (lane % 6.0);
                     let lane_b = column_right.get(col_b).copied().unwrap_or(b.right())
                         + 12.0
                         + 5.0 * (lane % 6.0);
-                    let ya = a.y + node_headers.get(from).copied().unwrap_or(NODE_HEADER) - 6.0;
-                    let yb = b.y + node_headers.get(to).copied().unwrap_or(NODE_HEADER) - 6.0;
+                    let ya = a.y + place_a.header - 6.0;
+                    let yb = b.y + place_b.header - 6.0;
                     let mut pts = vec![
                         start,
                         Point::new(a.x + 10.0, ya),
@@ -487,25 +530,25 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                     pts.push(Point::new(b.right(), yb));
                     pts
                 }
-                (_, Place::Node(name)) => match node_rects.get(name) {
-                    Some(rect) => {
+                (_, Place::Node(name)) => match nodes.get(name) {
+                    Some(&NodePlace { rect, column, .. }) => {
                         let from_own_pod = matches!(&hop.from, Place::Pod(_))
                             || (matches!(&hop.from, Place::Client) && client_pod_id.is_some());
                         if from_own_pod {
                             // A pod's packet is caught by its own node's rules: a short hook
                             // up to the node's header.
                             vec![start, Point::new(rect.x + NODE_W - 30.0, rect.y + 30.0)]
-                        } else if node_column.get(name).copied().unwrap_or(0) > 0 {
+                        } else if column > 0 {
                             // A node in a further column: over the top of the nodes and down
                             // the gap before its column, never across another column's pods.
-                            let port = port_point(rect);
+                            let port = port_point(&rect);
                             let gap_x = rect.x - COLUMN_GAP / 2.0 - 10.0;
                             let over = top - 8.0;
                             let mut pts = curve(start, Point::new(nodes_x - 24.0, over));
                             pts.extend([Point::new(gap_x, over), Point::new(gap_x, port.y), port]);
                             pts
                         } else {
-                            curve(start, port_point(rect))
+                            curve(start, port_point(&rect))
                         }
                     }
                     None => vec![start],
@@ -563,16 +606,11 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     scene
 }
 
-fn column_y(
-    rects: &BTreeMap<String, Rect>,
-    columns: &BTreeMap<String, usize>,
-    column: usize,
-    top: f64,
-) -> f64 {
-    rects
+fn column_y(nodes: &ByName<NodePlace>, column: usize, top: f64) -> f64 {
+    nodes
         .iter()
-        .filter(|(name, _)| columns.get(*name) == Some(&column))
-        .map(|(_, r)| r.bottom() + NODE_GAP)
+        .filter(|(_, place)| place.column == column)
+        .map(|(_, place)| place.rect.bottom() + NODE_GAP)
         .fold(top, f64::max)
 }
 

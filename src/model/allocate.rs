@@ -39,7 +39,7 @@ pub(crate) fn stable_hash(text: &str) -> u64 {
 }
 
 /// The first free value in `0..len`, starting at `start` and wrapping around.
-fn probe(len: u64, start: u64, is_free: impl Fn(u64) -> bool) -> Option<u64> {
+fn probe(len: u64, start: u64, is_free: &dyn Fn(u64) -> bool) -> Option<u64> {
     if len == 0 {
         return None;
     }
@@ -49,7 +49,9 @@ fn probe(len: u64, start: u64, is_free: impl Fn(u64) -> bool) -> Option<u64> {
 /// The clusterIP pool (k8s `pkg/registry/core/service/ipallocator`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceIps {
-    used: BTreeSet<Ipv4Addr>,
+    /// IPv4 addresses only; a set of `IpAddr` like the other address pools, so the page
+    /// compiles one set of addresses.
+    used: BTreeSet<IpAddr>,
     /// The pasted Services come from a cluster whose service range is not kind's (their
     /// cluster IPs lie outside 10.96.0.0/12): the range is unknown, so given addresses are
     /// taken as that cluster's own and only checked for clashes.
@@ -78,27 +80,26 @@ impl ServiceIps {
         if is_outside && !self.is_foreign_range {
             return Err(not_in_range());
         }
-        if !self.used.insert(v4) {
+        if !self.used.insert(IpAddr::V4(v4)) {
             return Err("provided IP is already allocated".to_string());
         }
         Ok(())
     }
 
     pub(crate) fn release(&mut self, ip: IpAddr) {
-        if let IpAddr::V4(v4) = ip {
-            self.used.remove(&v4);
-        }
+        self.used.remove(&ip);
     }
 
     /// A free address chosen from the hash of `key` (`namespace/name`).
     pub(crate) fn next(&mut self, key: &str) -> Option<Ipv4Addr> {
         let (base, size) = Self::range();
         let hosts = u64::from(size - 2);
-        let offset = probe(hosts, stable_hash(key) % hosts, |offset| {
-            !self.used.contains(&Ipv4Addr::from(base + 1 + offset as u32))
+        let address = |offset: u64| Ipv4Addr::from(base + 1 + offset as u32);
+        let offset = probe(hosts, stable_hash(key) % hosts, &|offset| {
+            !self.used.contains(&IpAddr::V4(address(offset)))
         })?;
-        let ip = Ipv4Addr::from(base + 1 + offset as u32);
-        self.used.insert(ip);
+        let ip = address(offset);
+        self.used.insert(IpAddr::V4(ip));
         Some(ip)
     }
 }
@@ -107,7 +108,7 @@ impl ServiceIps {
 /// protocol, shared with healthCheckNodePorts.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NodePorts {
-    used: BTreeSet<u16>,
+    used: PortSet,
     /// The pasted Services come from a cluster with its own `--service-node-port-range`
     /// (a live cluster's dump has node ports outside 30000-32767): given ports are taken as
     /// that cluster's and only checked for clashes; filled ones still come from 30000-32767.
@@ -138,12 +139,50 @@ impl NodePorts {
     /// A free port chosen from the hash of `key`; `None` when the range is full.
     pub(crate) fn next(&mut self, key: &str) -> Option<u16> {
         let len = u64::from(NODE_PORT_MAX - NODE_PORT_MIN) + 1;
-        let offset = probe(len, stable_hash(key) % len, |offset| {
+        let offset = probe(len, stable_hash(key) % len, &|offset| {
             !self.used.contains(&(NODE_PORT_MIN + offset as u16))
         })?;
         let port = NODE_PORT_MIN + offset as u16;
         self.used.insert(port);
         Some(port)
+    }
+}
+
+/// A set of 16-bit ports as a bitmap (8 KB once the first port is in): as fast as a tree,
+/// and a few loads and shifts instead of a tree's code for one more key type.
+#[derive(Debug, Clone, Default)]
+struct PortSet {
+    words: Vec<u64>,
+}
+
+impl PortSet {
+    /// The word holding `port`'s bit, and the bit.
+    fn place(port: u16) -> (usize, u64) {
+        (usize::from(port / 64), 1 << (port % 64))
+    }
+
+    fn contains(&self, port: &u16) -> bool {
+        let (word, bit) = Self::place(*port);
+        self.words.get(word).is_some_and(|word| word & bit != 0)
+    }
+
+    /// Adds `port`; false when it was in already, as `BTreeSet::insert` answers.
+    fn insert(&mut self, port: u16) -> bool {
+        if self.words.is_empty() {
+            self.words = vec![0; 1 << 10];
+        }
+        let (word, bit) = Self::place(port);
+        let Some(word) = self.words.get_mut(word) else { return false };
+        let is_new = *word & bit == 0;
+        *word |= bit;
+        is_new
+    }
+
+    fn remove(&mut self, port: &u16) {
+        let (word, bit) = Self::place(*port);
+        if let Some(word) = self.words.get_mut(word) {
+            *word &= !bit;
+        }
     }
 }
 
@@ -194,7 +233,8 @@ pub(crate) fn next_pod_ip(cidr: Cidr, key: &str, used: &BTreeSet<IpAddr>) -> Opt
     // Hosts .2 up to the one before broadcast.
     let hosts = size - 3;
     let address = |offset: u64| IpAddr::V4(Ipv4Addr::from((base + 2 + offset) as u32));
-    let offset = probe(hosts, stable_hash(key) % hosts, |offset| !used.contains(&address(offset)))?;
+    let offset =
+        probe(hosts, stable_hash(key) % hosts, &|offset| !used.contains(&address(offset)))?;
     Some(address(offset))
 }
 
@@ -208,7 +248,7 @@ pub(crate) fn next_node_ip(node_idx: usize, used: &BTreeSet<IpAddr>) -> Option<I
 }
 
 /// kubeadm's node podCIDRs: the `n`th /24 of 10.244.0.0/16, skipping ones in use.
-pub(crate) fn next_pod_cidr(node_idx: usize, used: &BTreeSet<Cidr>) -> Option<Cidr> {
+pub(crate) fn next_pod_cidr(node_idx: usize, used: &[Cidr]) -> Option<Cidr> {
     (0u32..256)
         .map(|step| (node_idx as u32 + step) % 256)
         .map(|n| Cidr { addr: IpAddr::V4(Ipv4Addr::new(10, 244, n as u8, 0)), prefix: 24 })
@@ -286,7 +326,7 @@ mod tests {
         let used = BTreeSet::from(["172.18.0.3".parse().unwrap()]);
         assert_eq!(next_node_ip(0, &used), Some("172.18.0.2".parse().unwrap()));
         assert_eq!(next_node_ip(1, &used), Some("172.18.0.4".parse().unwrap()));
-        let cidrs = BTreeSet::from(["10.244.1.0/24".parse().unwrap()]);
+        let cidrs = ["10.244.1.0/24".parse().unwrap()];
         assert_eq!(next_pod_cidr(1, &cidrs), Some("10.244.2.0/24".parse().unwrap()));
         assert_eq!(next_pod_cidr(0, &cidrs), Some("10.244.0.0/24".parse().unwrap()));
     }

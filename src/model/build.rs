@@ -7,20 +7,20 @@ use super::{endpoints, kind, node, pod, service, BuildOptions, Cidr, Cluster, Do
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::input::span::{FieldPath, Span};
 use crate::input::{raw, Parsed};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Collects diagnostics, turning field paths into spans through [`Parsed::locate`].
 pub(crate) struct Report<'a> {
     parsed: &'a Parsed,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// (severity, span, message) of every diagnostic so far, to drop repeats cheaply.
-    seen: BTreeSet<(Severity, Option<Span>, String)>,
+    /// Every diagnostic so far by [`problem_key`], with its index, to drop repeats cheaply.
+    seen: BTreeMap<String, usize>,
 }
 
 impl<'a> Report<'a> {
     pub(crate) fn new(parsed: &'a Parsed) -> Self {
-        Self { parsed, diagnostics: Vec::new(), seen: BTreeSet::new() }
+        Self { parsed, diagnostics: Vec::new(), seen: BTreeMap::new() }
     }
 
     fn push(
@@ -41,7 +41,9 @@ impl<'a> Report<'a> {
             help: (!help.is_empty()).then_some(help),
         };
         // Never the same problem twice (kubectl, too, drops repeated causes).
-        if self.seen.insert((diagnostic.severity, diagnostic.span, diagnostic.message.clone())) {
+        let key = problem_key(severity, span, &diagnostic.message);
+        if !self.seen.contains_key(key.as_str()) {
+            self.seen.insert(key, self.diagnostics.len());
             self.diagnostics.push(diagnostic);
         }
     }
@@ -77,6 +79,17 @@ impl<'a> Report<'a> {
         help: String,
     ) {
         self.push(Severity::Notice, doc, at, at.to_string(), message, help);
+    }
+}
+
+/// What makes two diagnostics the same problem: severity, span and message. One string, so
+/// that [`Report`]'s set is the crate's usual `BTreeMap<String, usize>` (one map type in the
+/// page's wasm instead of one per key type).
+fn problem_key(severity: Severity, span: Option<Span>, message: &str) -> String {
+    let severity = severity as u8;
+    match span {
+        Some(Span { line, column, len }) => format!("{severity} {line}:{column}+{len} {message}"),
+        None => format!("{severity} - {message}"),
     }
 }
 
@@ -162,11 +175,11 @@ fn latest_documents<'p>(
     parsed: &'p Parsed,
     report: &mut Report<'_>,
 ) -> Vec<(DocId, &'p raw::Object)> {
-    let mut latest: BTreeMap<(&'static str, String, String), DocId> = BTreeMap::new();
+    let mut latest: BTreeMap<String, DocId> = BTreeMap::new();
     for (doc, document) in parsed.documents.iter().enumerate() {
         let (kind, namespace, name) = identity(&document.object);
         let Some(name) = name.filter(|name| !name.is_empty()) else { continue };
-        if let Some(earlier) = latest.insert((kind, namespace.clone(), name.clone()), doc) {
+        if let Some(earlier) = latest.insert(identity_key(kind, &namespace, &name), doc) {
             let shown = if kind == "Node" { name.clone() } else { format!("{namespace}/{name}") };
             report.warning(
                 Some(earlier),
@@ -185,7 +198,9 @@ fn latest_documents<'p>(
         .filter(|(doc, document)| {
             let (kind, namespace, name) = identity(&document.object);
             match name.filter(|name| !name.is_empty()) {
-                Some(name) => latest.get(&(kind, namespace, name)) == Some(doc),
+                Some(name) => {
+                    latest.get(identity_key(kind, &namespace, &name).as_str()) == Some(doc)
+                }
                 None => true,
             }
         })
@@ -204,14 +219,25 @@ fn identity(object: &raw::Object) -> (&'static str, String, Option<String>) {
     (kind, namespace, metadata.name.clone())
 }
 
+/// One string per (kind, namespace, name): the namespace's length goes first, so that no two
+/// identities share a key whatever characters the names hold.
+fn identity_key(kind: &str, namespace: &str, name: &str) -> String {
+    format!("{kind} {} {namespace}{name}", namespace.len())
+}
+
 /// A namespaced object's namespace, `default` when the manifest names none (kubectl's
 /// default context).
 pub(crate) fn namespace_of(metadata: &raw::ObjectMeta) -> String {
+    namespace_str(metadata).to_string()
+}
+
+/// [`namespace_of`], borrowed: for comparing without allocating.
+pub(crate) fn namespace_str(metadata: &raw::ObjectMeta) -> &str {
     metadata
         .namespace
-        .clone()
+        .as_deref()
         .filter(|namespace| !namespace.is_empty())
-        .unwrap_or_else(|| super::defaults::DEFAULT_NAMESPACE.to_string())
+        .unwrap_or(super::defaults::DEFAULT_NAMESPACE)
 }
 
 /// kind's and kubeadm's usual pod network (`--cluster-cidr` / `podSubnet`).
@@ -232,18 +258,18 @@ pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
     let inside = |cidr: &Cidr| {
         DEFAULT_CLUSTER_CIDR.contains(cidr.addr) && cidr.prefix >= DEFAULT_CLUSTER_CIDR.prefix
     };
-    let mut cidrs = BTreeSet::new();
+    let mut cidrs = Vec::new();
     if pod_cidrs.is_empty() || pod_cidrs.iter().any(inside) {
-        cidrs.insert(DEFAULT_CLUSTER_CIDR);
+        cidrs.push(DEFAULT_CLUSTER_CIDR);
     }
     for cidr in pod_cidrs.iter().filter(|cidr| !inside(cidr)) {
         let IpAddr::V4(addr) = cidr.addr else { continue };
         let prefix = cidr.prefix.min(16);
         let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix)) };
-        cidrs.insert(Cidr { addr: IpAddr::V4(Ipv4Addr::from(u32::from(addr) & mask)), prefix });
+        cidrs.push(Cidr { addr: IpAddr::V4(Ipv4Addr::from(u32::from(addr) & mask)), prefix });
     }
     // A wider network found later swallows narrower ones inside it.
-    let all: Vec<Cidr> = cidrs.iter().copied().collect();
+    let all = crate::sort::sorted_unique(cidrs);
     all.iter()
         .filter(|cidr| {
             !all.iter().any(|other| {

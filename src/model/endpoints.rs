@@ -8,6 +8,7 @@
 use super::allocate::stable_hash;
 use super::build::{namespace_of, Report};
 use super::defaults::apply_endpoint_port_defaults;
+use super::node::node_named;
 use super::pod::protocol;
 use super::{
     validate, DocId, Endpoint, EndpointSlice, EndpointSlicePort, Node, Pod, Protocol, Service,
@@ -15,7 +16,8 @@ use super::{
 };
 use crate::input::raw;
 use crate::input::span::FieldPath;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sort::{equal_range, sort_by, sorted_unique};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// The label that ties a slice to its Service; kube-proxy ignores slices without it.
@@ -31,10 +33,12 @@ pub(crate) fn build_slices(
     report: &mut Report<'_>,
 ) -> Vec<EndpointSlice> {
     let mut slices = Vec::new();
-    let service_names: std::collections::BTreeSet<(&str, &str)> = services
-        .iter()
-        .map(|service| (service.namespace.as_str(), service.name.as_str()))
-        .collect();
+    let service_names = sorted_unique(
+        services
+            .iter()
+            .map(|service| (service.namespace.as_str(), service.name.as_str()))
+            .collect(),
+    );
     for &(doc, raw_slice) in docs {
         let errors = validate::endpoint_slice(raw_slice);
         if !errors.is_empty() {
@@ -53,7 +57,7 @@ pub(crate) fn build_slices(
                 format!("EndpointSlice {name} has no {SERVICE_NAME_LABEL} label, so kube-proxy ignores it"),
                 format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
             ),
-            Some(service) if !service_names.contains(&(namespace.as_str(), service.as_str())) => report.warning(
+            Some(service) if service_names.binary_search(&(namespace.as_str(), service.as_str())).is_err() => report.warning(
                 Some(doc),
                 &FieldPath::parse("metadata.labels").field(SERVICE_NAME_LABEL),
                 format!("EndpointSlice {name} belongs to Service {service}, which is not in namespace {namespace} of the input"),
@@ -128,25 +132,35 @@ pub(crate) fn fill_endpoints(
     report: &mut Report<'_>,
 ) -> Vec<EndpointSlice> {
     let mut slices = pasted;
-    let pasted_for: BTreeSet<(String, String)> = slices
-        .iter()
-        .filter_map(|slice| {
-            slice.service_name.clone().map(|service| (slice.namespace.clone(), service))
-        })
-        .collect();
-    // Pods by (namespace, label key, label value): a selector's first pair narrows the
-    // candidates, so a dump with thousands of Services and pods stays fast.
-    let mut pods_by_label: BTreeMap<(&str, &str, &str), Vec<&Pod>> = BTreeMap::new();
+    let has_pasted: Vec<bool> = {
+        let pasted_for = sorted_unique(
+            slices
+                .iter()
+                .filter_map(|slice| {
+                    Some((slice.namespace.as_str(), slice.service_name.as_deref()?))
+                })
+                .collect(),
+        );
+        services
+            .iter()
+            .map(|service| {
+                pasted_for
+                    .binary_search(&(service.namespace.as_str(), service.name.as_str()))
+                    .is_ok()
+            })
+            .collect()
+    };
+    // Pods by (namespace, label key, label value), sorted by that key and in pod order under
+    // one key: a selector's first pair narrows the candidates, so a dump with thousands of
+    // Services and pods stays fast.
+    let mut pods_by_label: Vec<((&str, &str, &str), &Pod)> = Vec::new();
     for pod in pods {
         for (key, value) in &pod.labels {
-            pods_by_label
-                .entry((pod.namespace.as_str(), key.as_str(), value.as_str()))
-                .or_default()
-                .push(pod);
+            pods_by_label.push(((pod.namespace.as_str(), key.as_str(), value.as_str()), pod));
         }
     }
-    for service in services.iter() {
-        let has_pasted = pasted_for.contains(&(service.namespace.clone(), service.name.clone()));
+    sort_by(&mut pods_by_label, |a, b| a.0.cmp(&b.0));
+    for (service, has_pasted) in services.iter().zip(has_pasted) {
         if has_pasted || service.type_ == ServiceType::ExternalName {
             continue;
         }
@@ -168,15 +182,16 @@ pub(crate) fn fill_endpoints(
         let selected: Vec<&Pod> = match selector.iter().next() {
             // `selector` is never empty here: an empty one was stored as nil.
             None => Vec::new(),
-            Some((key, value)) => pods_by_label
-                .get(&(service.namespace.as_str(), key.as_str(), value.as_str()))
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|pod| {
-                    selector.iter().all(|(key, value)| pod.labels.get(key) == Some(value))
-                })
-                .collect(),
+            Some((key, value)) => equal_range(
+                &pods_by_label,
+                &(service.namespace.as_str(), key.as_str(), value.as_str()),
+            )
+            .iter()
+            .map(|&(_, pod)| pod)
+            .filter(|pod| {
+                selector.iter().all(|(key, value)| pod.labels.get(key.as_str()) == Some(value))
+            })
+            .collect(),
         };
         if selected.is_empty() {
             let wanted: Vec<String> =
@@ -196,24 +211,29 @@ pub(crate) fn fill_endpoints(
         slices.extend(controller_slices(service, &selected, nodes));
     }
 
-    let mut slices_by_service: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
-    for slice in &slices {
-        if let Some(service) = slice.service_name.as_deref() {
-            slices_by_service.entry((slice.namespace.as_str(), service)).or_default().push(slice);
-        }
-    }
+    // Slices by (namespace, Service), in slice order under one Service.
+    let mut slices_by_service: Vec<((&str, &str), &EndpointSlice)> = slices
+        .iter()
+        .filter_map(|slice| {
+            Some(((slice.namespace.as_str(), slice.service_name.as_deref()?), slice))
+        })
+        .collect();
+    sort_by(&mut slices_by_service, |a, b| a.0.cmp(&b.0));
     for service in services.iter_mut() {
         // kube-proxy skips headless and ExternalName Services (facts 1.6).
         if service.cluster_ip.is_none() {
             continue;
         }
-        let own = slices_by_service.get(&(service.namespace.as_str(), service.name.as_str()));
-        let own: &[&EndpointSlice] = own.map(Vec::as_slice).unwrap_or_default();
+        let own: Vec<&EndpointSlice> =
+            equal_range(&slices_by_service, &(service.namespace.as_str(), service.name.as_str()))
+                .iter()
+                .map(|&(_, slice)| slice)
+                .collect();
         for port in &mut service.ports {
-            port.endpoints = endpoints_for_port(port, own);
+            port.endpoints = endpoints_for_port(port, &own);
         }
     }
-    crate::sort::sort_by(&mut slices, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    sort_by(&mut slices, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     slices
 }
 
@@ -222,7 +242,9 @@ pub(crate) fn fill_endpoints(
 /// `addresses[0]` only, duplicates collapsed with a non-terminating copy winning, sorted by
 /// the string `IP:port`.
 pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) -> Vec<Endpoint> {
-    let mut by_address: BTreeMap<String, Endpoint> = BTreeMap::new();
+    // Each endpoint's index in `endpoints`, by its `IP:port` text.
+    let mut by_address: BTreeMap<String, usize> = BTreeMap::new();
+    let mut endpoints: Vec<Option<Endpoint>> = Vec::new();
     for slice in slices.iter().filter(|slice| slice.address_type == "IPv4") {
         for slice_port in &slice.ports {
             let Some(name) = slice_port.name.as_deref() else { continue };
@@ -257,16 +279,21 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
                 };
                 let key = format!("{ip}:{number}");
                 // A non-terminating copy replaces a terminating one; otherwise the first stays.
-                let replaces = by_address
-                    .get(&key)
-                    .is_none_or(|existing| existing.is_terminating && !endpoint.is_terminating);
-                if replaces {
-                    by_address.insert(key, endpoint);
+                match by_address.get(key.as_str()).and_then(|&idx| endpoints.get_mut(idx)) {
+                    Some(Some(existing)) => {
+                        if existing.is_terminating && !endpoint.is_terminating {
+                            *existing = endpoint;
+                        }
+                    }
+                    _ => {
+                        by_address.insert(key, endpoints.len());
+                        endpoints.push(Some(endpoint));
+                    }
                 }
             }
         }
     }
-    by_address.into_values().collect()
+    by_address.values().filter_map(|&idx| endpoints.get_mut(idx).and_then(Option::take)).collect()
 }
 
 /// `ShouldPodBeInEndpoints(pod, includeTerminating=true)`, plus the reconciler's rule that
@@ -275,12 +302,6 @@ fn should_be_in_endpoints(service: &Service, pod: &Pod, nodes: &[Node]) -> bool 
     let is_terminal = pod.phase == "Succeeded" || pod.phase == "Failed";
     let has_node = pod.node_name.as_deref().is_some_and(|name| node_named(nodes, name).is_some());
     !is_terminal && pod.ip.is_some() && (has_node || service.publish_not_ready_addresses)
-}
-
-/// The node called `name` among `nodes`, which `build` sorts by name first: a binary
-/// search, so deriving endpoints for 150,000 pods does not scan 5,000 nodes for each.
-fn node_named<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> {
-    nodes.binary_search_by(|node| node.name.as_str().cmp(name)).ok().and_then(|idx| nodes.get(idx))
 }
 
 /// `findPort`: the pod's port number for a service port, or `None` when a named
@@ -298,6 +319,9 @@ fn find_port(pod: &Pod, target_port: &TargetPort, service_protocol: Protocol) ->
     }
 }
 
+/// A pod's resolved ports for a Service: (service port name, number, protocol) each.
+type PortList = Vec<(String, u16, Protocol)>;
+
 /// The slices the EndpointSlice controller writes for `service` (facts 1.1–1.3): pods
 /// grouped by their resolved port list, at most 100 endpoints a slice, and one empty
 /// placeholder slice when no pod qualifies.
@@ -306,14 +330,16 @@ pub(crate) fn controller_slices(
     selected: &[&Pod],
     nodes: &[Node],
 ) -> Vec<EndpointSlice> {
-    let mut groups: BTreeMap<Vec<(String, u16, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
+    // Each endpoint with its pod's port list; sorted by that list below, pods in order
+    // under one list.
+    let mut members: Vec<(PortList, SliceEndpoint)> = Vec::new();
     for pod in selected {
         if !should_be_in_endpoints(service, pod, nodes) {
             continue;
         }
         let Some(ip) = pod.ip else { continue };
         let node = pod.node_name.as_deref().and_then(|name| node_named(nodes, name));
-        let ports: Vec<(String, u16, Protocol)> = service
+        let ports: PortList = service
             .ports
             .iter()
             .filter_map(|port| {
@@ -338,14 +364,19 @@ pub(crate) fn controller_slices(
             hint_zones: Vec::new(),
             hint_nodes: Vec::new(),
         };
-        groups.entry(ports).or_default().push(endpoint);
+        members.push((ports, endpoint));
     }
+    sort_by(&mut members, |a, b| a.0.cmp(&b.0));
 
     let mut slices = Vec::new();
-    for (ports, endpoints) in groups {
-        for chunk in endpoints.chunks(MAX_ENDPOINTS_PER_SLICE) {
-            slices.push(controller_slice(service, &ports, chunk.to_vec(), slices.len()));
+    let mut rest = members.as_slice();
+    while let Some((ports, _)) = rest.first() {
+        let (group, after) = rest.split_at(rest.partition_point(|(other, _)| other == ports));
+        for chunk in group.chunks(MAX_ENDPOINTS_PER_SLICE) {
+            let endpoints = chunk.iter().map(|(_, endpoint)| endpoint.clone()).collect();
+            slices.push(controller_slice(service, ports, endpoints, slices.len()));
         }
+        rest = after;
     }
     if slices.is_empty() {
         slices.push(controller_slice(service, &[], Vec::new(), 0));

@@ -73,7 +73,7 @@ impl FieldError {
     /// `field.NotSupported`, with the supported values sorted and quoted.
     pub(crate) fn not_supported(path: FieldPath, value: &str, supported: &[&str]) -> Self {
         let mut supported: Vec<&str> = supported.to_vec();
-        supported.sort_unstable();
+        crate::sort::sort_by(&mut supported, |a, b| a.cmp(b));
         let list: Vec<String> = supported.iter().map(|value| go_quote(value)).collect();
         let body = format!(
             "Unsupported value: {}: supported values: {}",

@@ -28,16 +28,17 @@ pub fn default_nodes() -> Vec<Node> {
 }
 
 fn kind_node(name: &str, internal_ip: Ipv4Addr, pod_subnet: u8, is_control_plane: bool) -> Node {
-    let mut labels: BTreeMap<String, String> = [
+    // Inserted one by one: `collect` would compile a sort of its own for the pairs.
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    for (key, value) in [
         ("beta.kubernetes.io/arch", "amd64"),
         ("beta.kubernetes.io/os", "linux"),
         ("kubernetes.io/arch", "amd64"),
         ("kubernetes.io/hostname", name),
         ("kubernetes.io/os", "linux"),
-    ]
-    .into_iter()
-    .map(|(key, value)| (key.to_string(), value.to_string()))
-    .collect();
+    ] {
+        labels.insert(key.to_string(), value.to_string());
+    }
     let mut taints = Vec::new();
     if is_control_plane {
         labels.insert(CONTROL_PLANE_LABEL.to_string(), String::new());

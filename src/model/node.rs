@@ -8,6 +8,7 @@ use super::{names, Cidr, DocId, Node, Taint};
 use crate::input::raw;
 use crate::input::span::FieldPath;
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 /// Builds the valid nodes, in document order (`node_idx` is the index among them).
 pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>) -> Vec<Node> {
@@ -23,10 +24,10 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
         }
     }
 
-    let given_ips: BTreeSet<_> =
-        accepted.iter().filter_map(|(_, node, _)| internal_ip(node)).collect();
-    let mut used_ips = given_ips.clone();
-    let mut used_cidrs: BTreeSet<Cidr> = accepted.iter().filter_map(|(_, _, cidr)| *cidr).collect();
+    // Built by inserting, not by `collect`, which would compile a sort of its own.
+    let mut used_ips: BTreeSet<IpAddr> = BTreeSet::new();
+    used_ips.extend(accepted.iter().filter_map(|(_, node, _)| internal_ip(node)));
+    let mut used_cidrs: Vec<Cidr> = accepted.iter().filter_map(|(_, _, cidr)| *cidr).collect();
     let mut nodes = Vec::new();
     for (node_idx, (doc, raw_node, pod_cidr)) in accepted.into_iter().enumerate() {
         let name = raw_node.metadata.name.clone().unwrap_or_default();
@@ -47,7 +48,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
         let pod_cidr = match pod_cidr {
             Some(cidr) => Some(cidr),
             None => next_pod_cidr(node_idx, &used_cidrs).inspect(|cidr| {
-                used_cidrs.insert(*cidr);
+                used_cidrs.push(*cidr);
                 report.notice(
                     Some(doc),
                     &FieldPath::parse("spec.podCIDR"),
@@ -110,8 +111,14 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
     nodes
 }
 
+/// The node called `name` among `nodes`, which `build` sorts by name first: a binary
+/// search, so 150,000 pods do not scan 5,000 nodes each.
+pub(crate) fn node_named<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> {
+    nodes.binary_search_by(|node| node.name.as_str().cmp(name)).ok().and_then(|idx| nodes.get(idx))
+}
+
 /// The first parseable InternalIP address.
-fn internal_ip(node: &raw::Node) -> Option<std::net::IpAddr> {
+fn internal_ip(node: &raw::Node) -> Option<IpAddr> {
     node.status
         .addresses
         .iter()

@@ -3,7 +3,8 @@
 //! the kubelet and the CNI would.
 
 use super::allocate::next_pod_ip;
-use super::build::{namespace_of, Report};
+use super::build::{namespace_of, namespace_str, Report};
+use super::node::node_named;
 use super::{names, validate, ContainerPort, DocId, Node, Pod, Protocol};
 use crate::input::raw;
 use crate::input::span::FieldPath;
@@ -52,7 +53,8 @@ fn running_status(container: &raw::Container) -> raw::ContainerStatus {
 }
 
 /// Builds the valid pods. Filled IPs avoid every reported one and are chosen in
-/// (namespace, name) order, so the result does not depend on document order.
+/// (namespace, name) order, so the result does not depend on document order. `nodes` are
+/// sorted by name, as `build` leaves them.
 pub(crate) fn build_pods(
     docs: &[(DocId, &raw::Pod)],
     nodes: &[Node],
@@ -69,8 +71,9 @@ pub(crate) fn build_pods(
             }
         }
     }
-    accepted
-        .sort_by_cached_key(|(_, pod)| (namespace_of(&pod.metadata), pod.metadata.name.clone()));
+    crate::sort::sort_by_key(&mut accepted, |&(_, pod)| {
+        (namespace_str(&pod.metadata), pod.metadata.name.as_deref())
+    });
 
     let mut used_ips: BTreeSet<IpAddr> = BTreeSet::new();
     for (doc, pod) in &accepted {
@@ -90,15 +93,13 @@ pub(crate) fn build_pods(
     }
 
     let node_names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();
-    // One lookup per pod, not a scan of every node (150,000 pods × 5,000 nodes at scale).
-    let nodes_by_name: std::collections::BTreeMap<&str, _> =
-        nodes.iter().map(|node| (node.name.as_str(), node)).collect();
     let mut pods = Vec::new();
     for (doc, raw_pod) in accepted {
         let namespace = namespace_of(&raw_pod.metadata);
         let name = raw_pod.metadata.name.clone().unwrap_or_default();
         let node_name = raw_pod.spec.node_name.clone().filter(|node| !node.is_empty());
-        let node = node_name.as_deref().and_then(|wanted| nodes_by_name.get(wanted).copied());
+        // A binary search per pod, not a scan of every node (150,000 pods × 5,000 nodes at scale).
+        let node = node_name.as_deref().and_then(|wanted| node_named(nodes, wanted));
         let host_network = raw_pod.spec.host_network.unwrap_or(false);
         let mut status = raw_pod.status.clone();
         let mut ip = reported_ip(raw_pod).and_then(names::parse_ip);

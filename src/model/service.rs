@@ -19,7 +19,6 @@ use super::{
 };
 use crate::input::raw;
 use crate::input::span::FieldPath;
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// A node port of one service port: asked for, left to the cluster, or none.
@@ -29,6 +28,11 @@ enum Slot {
     Fixed(u16),
     /// To be picked from the pool; ports with the same `port` number share one.
     Pending(i64),
+}
+
+/// What the ports numbered `number` share, among `(port number, value)` pairs.
+fn shared_by_port<V: Copy>(pairs: &[(i64, V)], number: i64) -> Option<V> {
+    pairs.iter().find(|(other, _)| *other == number).map(|&(_, value)| value)
 }
 
 /// What stage 2 claimed for one Service, so it can be given back if stage 3 rejects it.
@@ -203,7 +207,8 @@ fn claim(
     if type_ == "NodePort" || type_ == "LoadBalancer" {
         let should_allocate =
             type_ == "NodePort" || spec.allocate_load_balancer_node_ports == Some(true);
-        let mut by_port: BTreeMap<i64, Slot> = BTreeMap::new();
+        // The slot each port number got, in the order first met (a Service has few ports).
+        let mut by_port: Vec<(i64, Slot)> = Vec::new();
         for (idx, port) in spec.ports.iter().enumerate() {
             let requested = port.node_port.unwrap_or(0);
             let number = port.port.unwrap_or(0);
@@ -211,7 +216,7 @@ fn claim(
                 claims.node_ports.push(Slot::None);
                 continue;
             }
-            let slot = match by_port.get(&number).copied() {
+            let slot = match shared_by_port(&by_port, number) {
                 None => {
                     // `findRequestedNodePort`: a later port with the same number may ask.
                     let asked = spec
@@ -232,7 +237,7 @@ fn claim(
                     } else {
                         Slot::Pending(number)
                     };
-                    by_port.insert(number, slot);
+                    by_port.push((number, slot));
                     slot
                 }
                 Some(shared) if requested == 0 => shared,
@@ -335,15 +340,16 @@ fn finish(
         (Some(IpAddr::V4(ip)), ip.to_string())
     };
 
-    let mut pending: BTreeMap<i64, u16> = BTreeMap::new();
+    // The node port filled for each pending port number (a Service has few ports).
+    let mut pending: Vec<(i64, u16)> = Vec::new();
     let mut ports = Vec::new();
     for (idx, port) in spec.ports.iter().enumerate() {
         let node_port = match claims.node_ports.get(idx).copied().unwrap_or(Slot::None) {
             Slot::None => None,
             Slot::Fixed(port) => Some(port),
             Slot::Pending(number) => {
-                let filled = match pending.get(&number) {
-                    Some(port) => *port,
+                let filled = match shared_by_port(&pending, number) {
+                    Some(port) => port,
                     None => {
                         let protocol = port.protocol.as_deref().unwrap_or("TCP");
                         let Some(filled) = node_ports.next(&format!("{key}:{number}/{protocol}"))
@@ -357,7 +363,7 @@ fn finish(
                             );
                             return None;
                         };
-                        pending.insert(number, filled);
+                        pending.push((number, filled));
                         filled
                     }
                 };

@@ -11,7 +11,6 @@ use super::field::{go_quote, go_string_slice, FieldError, Value};
 use super::names;
 use crate::input::raw;
 use crate::input::span::FieldPath;
-use std::collections::BTreeSet;
 
 const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
 const SERVICE_TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
@@ -78,7 +77,7 @@ pub(crate) fn cluster_ips_related_fields(
             .help("set clusterIP to the first entry of clusterIPs as well, or leave both out"),
         );
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = Vec::new();
     for (idx, family) in spec.ip_families.iter().enumerate() {
         let family_path = path("spec.ipFamilies").index(idx);
         if family != "IPv4" && family != "IPv6" {
@@ -87,7 +86,7 @@ pub(crate) fn cluster_ips_related_fields(
                     .help("use IPv4 (or IPv6 on a dual-stack cluster)"),
             );
         }
-        if !seen.insert(family.as_str()) {
+        if !insert_new(&mut seen, family.as_str()) {
             errors.push(
                 FieldError::duplicate(family_path, Value::str(family))
                     .help("list each IP family once"),
@@ -134,13 +133,14 @@ pub(crate) fn cluster_ips_related_fields(
         return errors;
     }
     if spec.cluster_ips.len() > 1 {
-        let families: BTreeSet<bool> = spec
+        let is_v6: Vec<bool> = spec
             .cluster_ips
             .iter()
             .filter_map(|ip| names::parse_ip(ip))
             .map(|ip| ip.is_ipv6())
             .collect();
-        if families.len() != spec.cluster_ips.len() {
+        let families = usize::from(is_v6.contains(&false)) + usize::from(is_v6.contains(&true));
+        if families != spec.cluster_ips.len() {
             errors.push(
                 FieldError::invalid(
                     cluster_ips_path.clone(),
@@ -287,7 +287,7 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
         _ => {}
     }
 
-    let mut port_names = BTreeSet::new();
+    let mut port_names = Vec::new();
     let require_name = spec.ports.len() > 1;
     for (idx, port) in spec.ports.iter().enumerate() {
         errors.extend(service_port(port, idx, require_name, &mut port_names));
@@ -377,13 +377,13 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
         }
     }
 
-    let mut node_ports = BTreeSet::new();
+    let mut node_ports = Vec::new();
     for (idx, port) in spec.ports.iter().enumerate() {
         let node_port = port.node_port.unwrap_or(0);
         if node_port == 0 {
             continue;
         }
-        if !node_ports.insert((port.protocol.clone(), node_port)) {
+        if !insert_new(&mut node_ports, (port.protocol.as_deref(), node_port)) {
             errors.push(
                 FieldError::duplicate(port_path(idx).field("nodePort"), Value::Int(node_port))
                     .help("give each port its own nodePort, or leave nodePort out and the cluster picks one"),
@@ -391,11 +391,11 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
         }
     }
 
-    let mut ports = BTreeSet::new();
+    let mut ports = Vec::new();
     for (idx, port) in spec.ports.iter().enumerate() {
         let protocol = port.protocol.clone().unwrap_or_default();
         let number = port.port.unwrap_or(0);
-        if !ports.insert((protocol.clone(), number)) {
+        if !insert_new(&mut ports, (protocol.clone(), number)) {
             let key = format!(
                 "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{number}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
                 go_quote(&protocol)
@@ -485,7 +485,7 @@ fn service_port(
     port: &raw::ServicePort,
     idx: usize,
     require_name: bool,
-    port_names: &mut BTreeSet<String>,
+    port_names: &mut Vec<String>,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let at = port_path(idx);
@@ -503,7 +503,7 @@ fn service_port(
                     .help("a port name is lowercase letters, digits and '-', starting and ending with a letter or digit"),
             );
         }
-        if !port_names.insert(name.to_string()) {
+        if !insert_new(port_names, name.to_string()) {
             errors.push(
                 FieldError::duplicate(at.field("name"), Value::str(name))
                     .help("give each port a different name"),
@@ -655,7 +655,7 @@ pub(crate) fn pod(pod: &raw::Pod) -> Vec<FieldError> {
 /// `validateContainerPorts`.
 fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let mut port_names = BTreeSet::new();
+    let mut port_names = Vec::new();
     for (idx, port) in ports.iter().enumerate() {
         let at = ports_path.index(idx);
         if let Some(name) = port.name.as_deref().filter(|name| !name.is_empty()) {
@@ -667,7 +667,7 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
                             .help("a container port name is at most 15 lowercase letters, digits and '-', with at least one letter"),
                     );
                 }
-            } else if !port_names.insert(name) {
+            } else if !insert_new(&mut port_names, name) {
                 errors.push(
                     FieldError::duplicate(at.field("name"), Value::str(name))
                         .help("give each port of a container a different name"),
@@ -803,4 +803,15 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
         }
     }
     errors
+}
+
+/// Adds `item` to `seen` unless it is there already, answering as `BTreeSet::insert` does.
+/// These sets hold one object's few ports, names or families: a scan of a Vec is as fast
+/// and compiles to far less than a tree per item type.
+fn insert_new<T: PartialEq>(seen: &mut Vec<T>, item: T) -> bool {
+    let is_new = !seen.contains(&item);
+    if is_new {
+        seen.push(item);
+    }
+    is_new
 }

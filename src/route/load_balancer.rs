@@ -2,7 +2,6 @@
 //! in its backend pool, and which of them pass the health check (facts 8.1, 8.4, 5.4).
 
 use crate::model::{Cluster, Node, Service, TrafficPolicy};
-use std::collections::BTreeSet;
 
 /// The label that keeps a node out of load-balancer pools (facts 8.4).
 pub const EXCLUDE_LABEL: &str = "node.kubernetes.io/exclude-from-external-load-balancers";
@@ -64,14 +63,17 @@ pub fn pool<'a>(cluster: &'a Cluster, service: &Service, external: TrafficPolicy
     if !super::lookup::nodes_are_sorted(cluster) {
         crate::sort::sort_by(&mut nodes, |a, b| a.name.cmp(&b.name));
     }
-    // `local_ready_endpoints(service, node) > 0`, for every node at once.
-    let with_ready_endpoint: BTreeSet<&str> = service
-        .ports
-        .iter()
-        .flat_map(|port| &port.endpoints)
-        .filter(|endpoint| endpoint.is_ready)
-        .filter_map(|endpoint| endpoint.node_name.as_deref())
-        .collect();
+    // `local_ready_endpoints(service, node) > 0`, for every node at once: sorted, for a
+    // binary search per node.
+    let with_ready_endpoint = crate::sort::sorted_unique(
+        service
+            .ports
+            .iter()
+            .flat_map(|port| &port.endpoints)
+            .filter(|endpoint| endpoint.is_ready)
+            .filter_map(|endpoint| endpoint.node_name.as_deref())
+            .collect(),
+    );
     let mut pool = Pool {
         members: Vec::with_capacity(nodes.len()),
         healthy: Vec::with_capacity(nodes.len()),
@@ -83,7 +85,8 @@ pub fn pool<'a>(cluster: &'a Cluster, service: &Service, external: TrafficPolicy
             continue;
         }
         pool.members.push(node);
-        if external == TrafficPolicy::Cluster || with_ready_endpoint.contains(node.name.as_str()) {
+        let name = node.name.as_str();
+        if external == TrafficPolicy::Cluster || with_ready_endpoint.binary_search(&name).is_ok() {
             pool.healthy.push(node);
         } else {
             pool.failing.push(node);

@@ -16,8 +16,10 @@ use super::{
     EntryKind, Explanation, Hop, Outcome, Packet, Path, Place, PodShare, Policy, PortInfo, Query,
     Rewrite, Share, CLIENT_PORT, MAX_PATHS,
 };
-use crate::model::{Cluster, IpMode, Node, SessionAffinity, TrafficPolicy};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::model::{Cluster, Endpoint, IpMode, Node, SessionAffinity, TrafficPolicy};
+use crate::sort::{sort_by, sorted_entry};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 
 /// Per-node warnings (left out of the pool, failing the health check) named one by one up
@@ -61,7 +63,14 @@ type GroupKey<'a> = (TopologyKey<'a>, bool, IpAddr, Destination, bool);
 struct Group {
     /// The first arrival of the group, which stands for all of them.
     first: usize,
+    /// Its endpoint lists: an index into the lists computed once per topology key.
+    list: usize,
     weight: WeightSum,
+}
+
+/// The order of a node's paths: by pod name, then IP and port.
+fn by_pod_then_address(a: &&Endpoint, b: &&Endpoint) -> Ordering {
+    (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port))
 }
 
 fn hop(from: Place, to: Place, before: Packet, rewrites: Vec<Rewrite>) -> Hop {
@@ -336,15 +345,19 @@ pub fn explain(
     // Pass 1, over every arrival: each node's verdict, from lists computed once per group
     // of nodes that `CategorizeEndpoints` cannot tell apart (facts 2), so a load balancer
     // over 5,000 nodes costs O(nodes + groups × endpoints), not O(nodes × endpoints).
-    let mut lists: BTreeMap<TopologyKey<'_>, Categorized<'_>> = BTreeMap::new();
-    let mut group_index: BTreeMap<GroupKey<'_>, usize> = BTreeMap::new();
+    // The keys are few and met mostly in order (arrivals come by node name), so the maps
+    // are sorted Vecs (`sorted_entry`) rather than one more tree type each in the page.
+    let mut lists: Vec<Categorized<'_>> = Vec::new();
+    let mut list_index: Vec<(TopologyKey<'_>, usize)> = Vec::new();
+    let mut group_index: Vec<(GroupKey<'_>, usize)> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut last_group: Option<(GroupKey<'_>, usize)> = None;
     let mut n_paths_at: Vec<usize> = Vec::with_capacity(arrivals.len());
     let mut group_at: Vec<usize> = Vec::with_capacity(arrivals.len());
     let mut delivering_rules: Vec<Rule<'_>> = Vec::new();
     let mut failing_rules: Vec<Rule<'_>> = Vec::new();
-    let mut seen_rules: BTreeSet<Rule<'_>> = BTreeSet::new();
+    // Sorted, for a binary search per arrival.
+    let mut seen_rules: Vec<Rule<'_>> = Vec::new();
     let mut uses_terminating = false;
     let mut has_dropping_node = false;
     for (idx, arrival) in arrivals.iter().enumerate() {
@@ -360,17 +373,26 @@ pub fn explain(
         );
         let group = match last_group {
             Some((last, group)) if last == key => group,
-            _ => *group_index.entry(key).or_insert_with(|| {
-                groups.push(Group { first: idx, weight: WeightSum::ZERO });
+            _ => *sorted_entry(&mut group_index, key, || {
+                let list = *sorted_entry(&mut list_index, topology, || {
+                    lists.push(rules.categorize(node));
+                    lists.len() - 1
+                });
+                groups.push(Group { first: idx, list, weight: WeightSum::ZERO });
                 groups.len() - 1
             }),
         };
         last_group = Some((key, group));
+        let Some(slot) = groups.get_mut(group) else {
+            debug_assert!(false, "every group index is a group's");
+            continue;
+        };
+        let Some(categorized) = lists.get(slot.list) else {
+            debug_assert!(false, "every group has its lists");
+            continue;
+        };
+        slot.weight.add(arrival.weight);
         group_at.push(group);
-        if let Some(slot) = groups.get_mut(group) {
-            slot.weight.add(arrival.weight);
-        }
-        let categorized = lists.entry(topology).or_insert_with(|| rules.categorize(node));
         let verdict = rules.verdict(node, categorized, arrival);
         n_paths_at.push(verdict.n_paths());
         has_dropping_node |= verdict.outcome == Outcome::Dropped;
@@ -386,7 +408,8 @@ pub fn explain(
                 node.name
             ));
         }
-        if seen_rules.insert(rule) {
+        if let Err(slot) = seen_rules.binary_search(&rule) {
+            seen_rules.insert(slot, rule);
             match verdict.outcome {
                 Outcome::Delivered => delivering_rules.push(rule),
                 _ => failing_rules.push(rule),
@@ -398,24 +421,35 @@ pub fn explain(
     // Each pod's share over every arrival: Σ_N w_N · [p ∈ L_N] / |L_N| (facts 5.4), one
     // group at a time, in the order of the groups' first nodes so that a pod's node is the
     // one its first path names.
-    let mut by_pod: BTreeMap<String, (Option<String>, Share)> = BTreeMap::new();
+    // Each pod's (node, share) in `pod_shares`, indexed by pod name.
+    let mut by_pod: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pod_shares: Vec<(Option<String>, Share)> = Vec::new();
     for group in &groups {
         let Some(arrival) = arrivals.get(group.first) else { continue };
-        let Some(categorized) = lists.get(&rules.topology_key(arrival.node)) else { continue };
+        let Some(categorized) = lists.get(group.list) else { continue };
         let verdict = rules.verdict(arrival.node, categorized, arrival);
         if verdict.outcome != Outcome::Delivered {
             continue;
         }
         let share = group.weight.total().mul(Share::new(1, verdict.list.len() as u128));
         let mut list = verdict.list.to_vec();
-        list.sort_by(|a, b| (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port)));
+        sort_by(&mut list, by_pod_then_address);
         for endpoint in list {
             let name = endpoint
                 .pod
                 .clone()
                 .unwrap_or_else(|| SocketAddr::new(endpoint.ip, endpoint.port).to_string());
-            let entry = by_pod.entry(name).or_insert((endpoint.node_name.clone(), Share::ZERO));
-            entry.1 = entry.1.add(share);
+            let slot = match by_pod.get(name.as_str()) {
+                Some(&slot) => slot,
+                None => {
+                    by_pod.insert(name, pod_shares.len());
+                    pod_shares.push((endpoint.node_name.clone(), Share::ZERO));
+                    pod_shares.len() - 1
+                }
+            };
+            if let Some(entry) = pod_shares.get_mut(slot) {
+                entry.1 = entry.1.add(share);
+            }
         }
     }
 
@@ -428,8 +462,9 @@ pub fn explain(
     let mut omitted_nodes = 0;
     let mut cut_node: Option<(String, usize)> = None;
     let mut is_listing = true;
-    let mut in_path_order: BTreeMap<usize, Vec<&crate::model::Endpoint>> = BTreeMap::new();
-    let mut rule_texts: BTreeMap<Rule<'_>, String> = BTreeMap::new();
+    // Each group's list in path order, sorted when first listed.
+    let mut in_path_order: Vec<Option<Vec<&Endpoint>>> = groups.iter().map(|_| None).collect();
+    let mut rule_texts: Vec<(Rule<'_>, String)> = Vec::new();
     for ((arrival, n_paths), group) in arrivals.into_iter().zip(n_paths_at).zip(group_at) {
         let room = MAX_PATHS.saturating_sub(paths.len());
         let fits = n_paths <= room || (paths.is_empty() && room > 0);
@@ -440,18 +475,18 @@ pub fn explain(
             omitted_share.add(arrival.weight);
             continue;
         }
-        let Some(categorized) = lists.get(&rules.topology_key(arrival.node)) else {
+        let categorized = groups.get(group).and_then(|group| lists.get(group.list));
+        let (Some(categorized), Some(sorted)) = (categorized, in_path_order.get_mut(group)) else {
             debug_assert!(false, "pass 1 categorized every arrival's node");
             continue;
         };
         let verdict = rules.verdict(arrival.node, categorized, &arrival);
-        let sorted = in_path_order.entry(group).or_insert_with(|| {
+        let sorted = sorted.get_or_insert_with(|| {
             let mut list = verdict.list.to_vec();
-            list.sort_by(|a, b| (&a.pod, a.ip, a.port).cmp(&(&b.pod, b.ip, b.port)));
+            sort_by(&mut list, by_pod_then_address);
             list
         });
-        let reason =
-            rule_texts.entry(verdict.rule).or_insert_with(|| rules.rule_text(verdict.rule));
+        let reason = sorted_entry(&mut rule_texts, verdict.rule, || rules.rule_text(verdict.rule));
         let arrival = match &lb_hops {
             Some((first_hop, ip_mode)) => with_load_balancer_hops(arrival, first_hop, *ip_mode),
             None => arrival,
@@ -490,8 +525,11 @@ pub fn explain(
             omitted_share.percent()
         ));
     }
-    let text_of =
-        |rule: &Rule<'_>| rule_texts.get(rule).cloned().unwrap_or_else(|| rules.rule_text(*rule));
+    let text_of = |rule: &Rule<'_>| match rule_texts.binary_search_by(|(other, _)| other.cmp(rule))
+    {
+        Ok(slot) => rule_texts.get(slot).map(|(_, text)| text.clone()).unwrap_or_default(),
+        Err(_) => rules.rule_text(*rule),
+    };
     let delivering_reasons: Vec<String> = delivering_rules.iter().map(text_of).collect();
     let mut failing_reasons: Vec<String> = failing_rules.iter().map(text_of).collect();
     for path in &paths {
@@ -552,9 +590,15 @@ pub fn explain(
     let reason =
         if outcome == Outcome::Delivered { delivering_reasons } else { failing_reasons }.join("; ");
     let pods = by_pod
-        .into_iter()
-        .filter(|(_, (_, share))| !share.is_zero())
-        .map(|(pod, (node, share))| PodShare { pod, node, share })
+        .iter()
+        .filter_map(|(pod, &slot)| {
+            let (node, share) = pod_shares.get_mut(slot)?;
+            (!share.is_zero()).then(|| PodShare {
+                pod: pod.clone(),
+                node: node.take(),
+                share: *share,
+            })
+        })
         .collect();
     debug_assert!(
         paths.is_empty()

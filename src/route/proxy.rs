@@ -15,7 +15,6 @@ use super::nat::{apply, masquerade_address};
 use super::{Hop, Outcome, Packet, Path, Place, Rewrite, Share, Target};
 use crate::model::{Cluster, Endpoint, Node, Service, ServicePort, TrafficPolicy};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 
@@ -58,14 +57,16 @@ pub struct Rules<'a> {
     pub internal_traffic_policy: TrafficPolicy,
     /// The load balancer's ingress IP, for the source-range exception (facts 3.4 notes).
     pub load_balancer_ip: Option<IpAddr>,
-    /// Every node name an endpoint of the port mentions (`nodeName`, `hints.forNodes`):
-    /// `CategorizeEndpoints` gives the same lists on every node not named here (in one zone).
-    pub mentioned_nodes: BTreeSet<&'a str>,
+    /// Every node name an endpoint of the port mentions (`nodeName`, `hints.forNodes`),
+    /// sorted, without repeats: `CategorizeEndpoints` gives the same lists on every node not
+    /// named here (in one zone).
+    pub mentioned_nodes: Vec<&'a str>,
     /// Some endpoint carries a zone hint, so a node's zone can change its lists.
     pub has_zone_hints: bool,
     /// Each listed endpoint's `KUBE-SEP-…` chain and `IP:port` text, hashed and written once
-    /// though a load balancer lists the endpoint once per node.
-    endpoint_texts: RefCell<BTreeMap<SocketAddr, EndpointText<'a>>>,
+    /// though a load balancer lists the endpoint once per node; sorted by address (at most
+    /// one per listed path, so a sorted Vec, not one more tree type in the page).
+    endpoint_texts: RefCell<Vec<(SocketAddr, EndpointText<'a>)>>,
 }
 
 /// What a path's words and hops need of one endpoint, found once per explanation.
@@ -159,13 +160,14 @@ impl<'a> Rules<'a> {
         internal_traffic_policy: TrafficPolicy,
         load_balancer_ip: Option<IpAddr>,
     ) -> Self {
-        let mut mentioned_nodes = BTreeSet::new();
+        let mut mentioned_nodes = Vec::new();
         let mut has_zone_hints = false;
         for endpoint in &port.endpoints {
             mentioned_nodes.extend(endpoint.node_name.as_deref());
             mentioned_nodes.extend(endpoint.hint_nodes.iter().map(String::as_str));
             has_zone_hints |= !endpoint.hint_zones.is_empty();
         }
+        let mentioned_nodes = crate::sort::sorted_unique(mentioned_nodes);
         Self {
             cluster,
             service,
@@ -175,7 +177,7 @@ impl<'a> Rules<'a> {
             load_balancer_ip,
             mentioned_nodes,
             has_zone_hints,
-            endpoint_texts: RefCell::new(BTreeMap::new()),
+            endpoint_texts: RefCell::new(Vec::new()),
         }
     }
 
@@ -200,7 +202,7 @@ impl<'a> Rules<'a> {
         let name = node.name.as_str();
         let zone =
             self.has_zone_hints.then(|| node.labels.get(ZONE_LABEL).map(String::as_str)).flatten();
-        (self.mentioned_nodes.contains(name).then_some(name), zone)
+        (self.mentioned_nodes.binary_search(&name).is_ok().then_some(name), zone)
     }
 
     /// `CategorizeEndpoints` for `node` and this port (facts 2).
@@ -460,7 +462,7 @@ impl<'a> Rules<'a> {
         let mut hops = Vec::with_capacity(arrival.hops.len() + 2);
         hops.extend_from_slice(&arrival.hops);
         let mut texts = self.endpoint_texts.borrow_mut();
-        let text = texts.entry(to).or_insert_with(|| {
+        let text = crate::sort::sorted_entry(&mut texts, to, || {
             let protocol = self.port.protocol.as_str().to_lowercase();
             EndpointText {
                 chain: endpoint_chain(spn, &protocol, to),

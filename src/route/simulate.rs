@@ -5,7 +5,6 @@
 //! same sequence everywhere, natively and in wasm.
 
 use super::{Explanation, Outcome, Share};
-use std::collections::BTreeMap;
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough to pick paths.
 #[derive(Debug, Clone)]
@@ -126,7 +125,8 @@ pub fn connections(expl: &Explanation, seed: u64) -> impl Iterator<Item = usize>
     let picker = Picker::new(&shares);
     let mut rng = SplitMix64::new(seed);
     let has_affinity = expl.session_affinity_timeout.is_some();
-    let mut sticky: BTreeMap<Option<String>, usize> = BTreeMap::new();
+    // The endpoint each node sticks to: (via node, path index), sorted by node.
+    let mut sticky: Vec<(Option<&str>, usize)> = Vec::new();
     let n_paths = expl.paths.len();
     std::iter::from_fn(move || {
         if n_paths == 0 {
@@ -140,7 +140,7 @@ pub fn connections(expl: &Explanation, seed: u64) -> impl Iterator<Item = usize>
         if !has_affinity || path.outcome != Outcome::Delivered {
             return Some(picked);
         }
-        Some(*sticky.entry(path.via_node.clone()).or_insert(picked))
+        Some(*crate::sort::sorted_entry(&mut sticky, path.via_node.as_deref(), || picked))
     })
 }
 
