@@ -72,10 +72,11 @@ fn draw(
     let n = pods.len().max(1);
     let max_share = pods.iter().map(|p| p.share.to_f64()).fold(0.0_f64, f64::max).max(0.1);
     let y_max = (max_share * 1.25).min(1.0) * 100.0;
+    // Fonts by enum, not by name: plotters lowercases a name with Unicode's case tables.
     let mut chart = ChartBuilder::on(root)
         .caption(
             "Share of new connections per pod (%)",
-            ("sans-serif", 14).into_font().color(&palette.text),
+            (FontFamily::SansSerif, 14).into_font().color(&palette.text),
         )
         .margin(10)
         .x_label_area_size(28)
@@ -86,7 +87,7 @@ fn draw(
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("%")
-        .label_style(("sans-serif", 12).into_font().color(&palette.text))
+        .label_style((FontFamily::SansSerif, 12).into_font().color(&palette.text))
         .axis_style(palette.text)
         .bold_line_style(palette.grid)
         .light_line_style(palette.grid.mix(0.4))
@@ -112,7 +113,7 @@ fn draw(
         chart.draw_series(std::iter::once(Text::new(
             format!("{} {}", crate::layout::fit(&pod.pod, 10), pod.share),
             (idx as f64 + 0.08, -y_max * 0.06),
-            ("sans-serif", 11).into_font().color(&palette.text),
+            (FontFamily::SansSerif, 11).into_font().color(&palette.text),
         )))?;
     }
     Ok(())

@@ -334,10 +334,9 @@ fn read_field(scenario: &mut Scenario, field: &str, value: &str) -> Result<(), F
                 value.parse().map_err(|_| bad("a seed is a whole number from 0 to 2^64-1"))?
         }
         "speed" => {
-            let speed: f64 = value.parse().map_err(|_| bad("a speed is a number"))?;
-            if !(speed.is_finite() && speed > 0.0 && speed <= MAX_SPEED) {
-                return Err(bad("a speed is a number above 0 and at most 100"));
-            }
+            let speed = crate::scenario::parse_speed(value)
+                .filter(|speed| *speed > 0.0 && *speed <= MAX_SPEED)
+                .ok_or_else(|| bad("a speed is a number above 0 and at most 100"))?;
             scenario.speed = speed;
         }
         _ => return Err(bad("svcroute has no such field")),

@@ -214,3 +214,29 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
     };
     Evaluation { cluster: Rc::new(cluster), diagnostics, view, other }
 }
+/// A speed factor as the page, the link and the CLI write it: a decimal (`2`, `0.25`, `.5`),
+/// without sign or exponent. Read by hand because `str::parse::<f64>` brings about 15 KB of
+/// tables into the page. Exact: the digits and the power of ten are both exact in an `f64`,
+/// so the one division rounds as `parse` would.
+///
+/// ```
+/// assert_eq!(svcroute::scenario::parse_speed("0.25"), Some(0.25));
+/// assert_eq!(svcroute::scenario::parse_speed("0.3333333333333333"), Some(1.0 / 3.0));
+/// assert_eq!(svcroute::scenario::parse_speed("fast"), None);
+/// ```
+pub fn parse_speed(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty() || fraction.len() > 22 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for byte in whole.bytes().chain(fraction.bytes()) {
+        let digit = char::from(byte).to_digit(10)?;
+        mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    if mantissa > 1 << 53 {
+        return None;
+    }
+    let scale = fraction.bytes().fold(1.0, |scale, _| scale * 10.0);
+    Some(mantissa as f64 / scale)
+}

@@ -153,7 +153,7 @@ pub fn App(props: &AppProps) -> Html {
         let value = event
             .target()
             .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|input| input.value().parse::<f64>().ok())
+            .and_then(|input| crate::scenario::parse_speed(&input.value()))
             .unwrap_or(1.0);
         Action::SetSpeed(value)
     });

@@ -114,23 +114,9 @@ fn with_detail(mut body: String, detail: &str) -> String {
 
 /// Go's `%q` for the strings a manifest can hold: `"`, `\` and control characters escaped.
 pub(crate) fn go_quote(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            ch if (ch as u32) < 0x20 || ch as u32 == 0x7f => {
-                quoted.push_str(&format!("\\x{:02x}", ch as u32));
-            }
-            ch => quoted.push(ch),
-        }
-    }
-    quoted.push('"');
-    quoted
+    // The escapes Go's `%q` uses for what API objects hold (quotes, backslashes, control
+    // characters) are the ones every svcroute message uses.
+    crate::diagnostic::quote(text)
 }
 
 /// Go's `%#v` of a `[]string`: `[]string{"a", "b"}`.

@@ -193,7 +193,10 @@ impl<'a> Rules<'a> {
 
     /// The 16-character hash shared by this service port's KUBE-SVC/SVL/EXT/FW chains.
     pub fn chain_suffix(&self) -> String {
-        service_port_suffix(&self.service_port_name(), &self.port.protocol.as_str().to_lowercase())
+        service_port_suffix(
+            &self.service_port_name(),
+            &self.port.protocol.as_str().to_ascii_lowercase(),
+        )
     }
 
     /// What of `node` `CategorizeEndpoints` reads: its name only if an endpoint mentions it,
@@ -463,7 +466,7 @@ impl<'a> Rules<'a> {
         hops.extend_from_slice(&arrival.hops);
         let mut texts = self.endpoint_texts.borrow_mut();
         let text = crate::sort::sorted_entry(&mut texts, to, || {
-            let protocol = self.port.protocol.as_str().to_lowercase();
+            let protocol = self.port.protocol.as_str().to_ascii_lowercase();
             EndpointText {
                 chain: endpoint_chain(spn, &protocol, to),
                 to: to.to_string(),

@@ -344,8 +344,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             }
             Long("speed") => {
                 let value = string(parser.value()?)?;
-                speed = number("--speed", &value)?;
-                // The page and the permalink accept speeds above 0 and at most 100.
+                // The page and the permalink accept decimals above 0 and at most 100.
+                speed = svcroute::scenario::parse_speed(&value).unwrap_or(0.0);
                 if !(speed > 0.0 && speed <= 100.0) {
                     return Err(UsageError(format!(
                         "--speed must be above 0 and at most 100, not `{value}`"
