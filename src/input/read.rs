@@ -35,7 +35,7 @@ pub(crate) struct Item {
     pub prefix: Vec<PathSegment>,
     /// The event the object starts at.
     pub start: usize,
-    pub read: Result<Read, Error>,
+    pub read: Result<Read, Box<Error>>,
 }
 
 /// A value that does not fit the API type, at event `at`, under field `path`.
@@ -62,13 +62,14 @@ impl Error {
         self.path.iter().rev().cloned().collect()
     }
 
-    fn under(mut self, segment: PathSegment) -> Error {
+    fn under(mut self: Box<Self>, segment: PathSegment) -> Box<Error> {
         self.path.push(segment);
         self
     }
 }
 
-type Res<T> = Result<T, Error>;
+/// Boxed, so that passing a result up moves one pointer: a third less code in the page.
+type Res<T> = Result<T, Box<Error>>;
 
 /// How deep merge keys may merge mappings that merge mappings.
 const MAX_MERGE_DEPTH: usize = 64;
@@ -102,8 +103,8 @@ struct Text<'d> {
 }
 
 impl<'d> Reader<'d> {
-    fn error(&self, at: usize, kind: ErrorKind, message: String) -> Error {
-        Error { at, path: Vec::new(), message, kind }
+    fn error(&self, at: usize, kind: ErrorKind, message: String) -> Box<Error> {
+        Box::new(Error { at, path: Vec::new(), message, kind })
     }
 
     /// The node at `idx`, following an alias to its anchor.
@@ -144,7 +145,7 @@ impl<'d> Reader<'d> {
     }
 
     /// `invalid type: string "abc", expected an integer`, at the value.
-    fn unexpected(&self, idx: usize, expected: &str) -> Error {
+    fn unexpected(&self, idx: usize, expected: &str) -> Box<Error> {
         let found = match self.shape(idx) {
             Shape::Null => "null".to_string(),
             Shape::Sequence => "sequence".to_string(),
