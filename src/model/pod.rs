@@ -6,6 +6,7 @@ use super::allocate::next_pod_ip;
 use super::build::{namespace_of, namespace_str, Report};
 use super::node::node_named;
 use super::{names, validate, ContainerPort, DocId, Node, Pod, Protocol};
+use crate::diagnostic::quote;
 use crate::input::raw;
 use crate::input::span::FieldPath;
 use std::collections::BTreeSet;
@@ -85,8 +86,12 @@ pub(crate) fn build_pods(
                 None => report.warning(
                     Some(*doc),
                     &FieldPath::parse("status.podIP"),
-                    format!("status.podIP {text:?} is not an IP address; the pod is taken as having none"),
-                    "write an IPv4 address from the node's podCIDR, or leave the status out".to_string(),
+                    format!(
+                        "status.podIP {} is not an IP address; the pod is taken as having none",
+                        quote(text)
+                    ),
+                    "write an IPv4 address from the node's podCIDR, or leave the status out"
+                        .to_string(),
                 ),
             }
         }

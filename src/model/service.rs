@@ -17,6 +17,7 @@ use super::{
     names, BuildOptions, DocId, IpMode, LoadBalancerIngress, Service, ServicePort, ServiceType,
     SessionAffinity, TargetPort, TrafficPolicy,
 };
+use crate::diagnostic::quote;
 use crate::input::raw;
 use crate::input::span::FieldPath;
 use std::net::IpAddr;
@@ -491,20 +492,21 @@ fn ingress(
         for (idx, entry) in given.iter().enumerate() {
             let ip = match entry.ip.as_deref().filter(|ip| !ip.is_empty()) {
                 None => None,
-                Some(text) => {
-                    match names::parse_ip(text) {
-                        Some(ip) => Some(ip),
-                        None => {
-                            report.warning(
+                Some(text) => match names::parse_ip(text) {
+                    Some(ip) => Some(ip),
+                    None => {
+                        report.warning(
                             Some(doc),
                             &FieldPath::parse("status.loadBalancer.ingress").index(idx).field("ip"),
-                            format!("load balancer ingress ip {text:?} is not an IP address; ignored"),
+                            format!(
+                                "load balancer ingress ip {} is not an IP address; ignored",
+                                quote(text)
+                            ),
                             "write the load balancer's IP address".to_string(),
                         );
-                            continue;
-                        }
+                        continue;
                     }
-                }
+                },
             };
             let ip_mode =
                 if entry.ip_mode.as_deref() == Some("Proxy") { IpMode::Proxy } else { IpMode::Vip };
@@ -517,7 +519,7 @@ fn ingress(
         report.notice(
             Some(doc),
             &FieldPath::parse("spec.loadBalancerClass"),
-            format!("no load balancer controller for loadBalancerClass {class:?} assigns an address, so EXTERNAL-IP stays <pending>"),
+            format!("no load balancer controller for loadBalancerClass {} assigns an address, so EXTERNAL-IP stays <pending>", quote(class)),
             "remove loadBalancerClass to let the default controller (MetalLB in kind) serve the Service".to_string(),
         );
         return Vec::new();

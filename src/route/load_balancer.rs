@@ -25,7 +25,7 @@ pub fn excluded_from_pool(node: &Node) -> Option<String> {
     if let Some(value) = node.labels.get(EXCLUDE_LABEL) {
         // `false` keeps the node; `true` or anything unparsable (even empty) excludes it.
         if parse_bool(value) != Some(false) {
-            return Some(format!("labelled {EXCLUDE_LABEL}={value:?}"));
+            return Some(format!("labelled {EXCLUDE_LABEL}={}", crate::diagnostic::quote(value)));
         }
     }
     if node.is_being_deleted {
