@@ -40,12 +40,53 @@ fn on_check(dispatch: &Callback<Action>, to_action: fn(bool) -> Action) -> Callb
     })
 }
 
-fn policy_value(policy: Option<TrafficPolicy>) -> &'static str {
-    policy.map_or("", TrafficPolicy::as_str)
-}
-
 fn option(value: &str, label: &str, selected: bool) -> Html {
     html! { <option value={value.to_string()} {selected}>{ label }</option> }
+}
+
+/// Options with fixed values and labels, the one whose value is `current` selected.
+fn fixed_options(choices: &[(&str, &str)], current: &str) -> Html {
+    choices.iter().map(|&(value, label)| option(value, label, value == current)).collect()
+}
+
+/// A labelled menu. Every menu is this one function called with data, so the page holds one
+/// copy of the markup rather than one per menu.
+fn menu(
+    label: &'static str,
+    title: Option<&'static str>,
+    disabled: bool,
+    onchange: Callback<Event>,
+    options: Html,
+) -> Html {
+    html! {
+        <label {title}>{ label }
+            <select {disabled} {onchange}>{ options }</select>
+        </label>
+    }
+}
+
+/// A traffic policy menu: the manifest's value (shown as in force) or an override.
+fn policy_menu(
+    label: &'static str,
+    in_force: &str,
+    chosen: Option<TrafficPolicy>,
+    onchange: Callback<Event>,
+) -> Html {
+    let options = html! { <>
+        { option("", &format!("as in the manifest ({in_force})"), chosen.is_none()) }
+        { fixed_options(&[("Cluster", "Cluster (override)"), ("Local", "Local (override)")], chosen.map_or("", TrafficPolicy::as_str)) }
+    </> };
+    menu(label, None, false, onchange, options)
+}
+
+/// A labelled checkbox (one copy for both, see [`menu`]).
+fn check(label: &'static str, checked: bool, onchange: Callback<Event>) -> Html {
+    html! {
+        <label class="check">
+            <input type="checkbox" {checked} {onchange} />
+            { label }
+        </label>
+    }
 }
 
 #[component]
@@ -84,82 +125,83 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let itp_in_force =
         explanation.map(|e| e.policy.internal_traffic_policy.as_str()).unwrap_or("?");
     let d = &props.dispatch;
+    let service_options: Html = services
+        .iter()
+        .map(|svc| {
+            let value = format!("{}/{}", svc.namespace, svc.name);
+            let label = if svc.namespace == "default" {
+                format!("{} ({})", svc.name, svc.type_)
+            } else {
+                format!("{value} ({})", svc.type_)
+            };
+            option(&value, &label, svc.name == service_name && svc.namespace == namespace)
+        })
+        .collect();
+    let port_menu = service.filter(|svc| svc.ports.len() > 1).map(|svc| {
+        let options = svc.ports.iter().map(|port| {
+            let value =
+                if port.name.is_empty() { port.port.to_string() } else { port.name.clone() };
+            let label = format!("{} {}/{}", port.name, port.port, port.protocol);
+            option(&value, &label, value == port_value)
+        });
+        let onchange = on_select(d, |v| match v.parse::<u16>() {
+            Ok(n) => Action::SetPort(PortSelector::Number(n)),
+            Err(_) => Action::SetPort(PortSelector::Name(v)),
+        });
+        menu("Port", None, false, onchange, options.collect())
+    });
+    let entries = [
+        ("load-balancer", "load balancer"),
+        ("node-port", "node port of a node"),
+        ("cluster-ip", "cluster IP"),
+        ("external-ip", "external IP"),
+    ];
+    let node_options: Html = cluster
+        .nodes
+        .iter()
+        .map(|node| {
+            let label = format!("{} {}", node.name, node.internal_ip);
+            option(&node.name, &label, node.name == node_value)
+        })
+        .collect();
+    let on_node = on_select(d, |v| Action::SetNode(if v.is_empty() { None } else { Some(v) }));
+    let on_client = on_select(d, |v| {
+        Action::SetClient(if let Some(pod) = v.strip_prefix("pod:") {
+            ClientChoice::Pod(pod.to_string())
+        } else if let Some(node) = v.strip_prefix("node:") {
+            ClientChoice::Node(node.to_string())
+        } else {
+            ClientChoice::External
+        })
+    });
+    let client_option = |prefix: &str, name: &str| {
+        let value = format!("{prefix}:{name}");
+        option(&value, &format!("{prefix} {name}"), value == client_value)
+    };
+    let client_options = html! { <>
+        { option("outside", "a host outside the cluster (203.0.113.10)", client_value == "outside") }
+        <optgroup label="a pod">
+            { for cluster.pods.iter().filter(|p| p.namespace == namespace).map(|pod| client_option("pod", &pod.name)) }
+        </optgroup>
+        <optgroup label="a process on a node">
+            { for cluster.nodes.iter().map(|node| client_option("node", &node.name)) }
+        </optgroup>
+    </> };
     html! {
         <section class="controls" aria-label="Connection">
-            <label>{ "Service" }
-                <select onchange={on_select(d, Action::SetService)}>
-                    { for services.iter().map(|svc| {
-                        let value = format!("{}/{}", svc.namespace, svc.name);
-                        let label = if svc.namespace == "default" { format!("{} ({})", svc.name, svc.type_) } else { format!("{value} ({})", svc.type_) };
-                        option(&value, &label, svc.name == service_name && svc.namespace == namespace)
-                    }) }
-                </select>
-            </label>
-            if service.is_some_and(|svc| svc.ports.len() > 1) {
-                <label>{ "Port" }
-                    <select onchange={on_select(d, |v| match v.parse::<u16>() { Ok(n) => Action::SetPort(PortSelector::Number(n)), Err(_) => Action::SetPort(PortSelector::Name(v)) })}>
-                        { for service.into_iter().flat_map(|svc| svc.ports.iter()).map(|port| {
-                            let value = if port.name.is_empty() { port.port.to_string() } else { port.name.clone() };
-                            option(&value, &format!("{} {}/{}", port.name, port.port, port.protocol), value == port_value)
-                        }) }
-                    </select>
-                </label>
-            }
-            <label>{ "Entry point" }
-                <select onchange={on_select(d, |v| Action::SetEntry(EntryKind::parse(&v)))}>
-                    { option("load-balancer", "load balancer", entry_value == "load-balancer") }
-                    { option("node-port", "node port of a node", entry_value == "node-port") }
-                    { option("cluster-ip", "cluster IP", entry_value == "cluster-ip") }
-                    { option("external-ip", "external IP", entry_value == "external-ip") }
-                </select>
-            </label>
-            <label title="The node a node-port or external-IP connection is sent to">{ "Node" }
-                <select disabled={entry_value == "load-balancer"} onchange={on_select(d, |v| Action::SetNode(if v.is_empty() { None } else { Some(v) }))}>
-                    { for cluster.nodes.iter().map(|node| option(&node.name, &format!("{} {}", node.name, node.internal_ip), node.name == node_value)) }
-                </select>
-            </label>
-            <label>{ "Client" }
-                <select onchange={on_select(d, |v| Action::SetClient(
-                    if let Some(pod) = v.strip_prefix("pod:") { ClientChoice::Pod(pod.to_string()) }
-                    else if let Some(node) = v.strip_prefix("node:") { ClientChoice::Node(node.to_string()) }
-                    else { ClientChoice::External }))}>
-                    { option("outside", "a host outside the cluster (203.0.113.10)", client_value == "outside") }
-                    <optgroup label="a pod">
-                        { for cluster.pods.iter().filter(|p| p.namespace == namespace).map(|pod| {
-                            let value = format!("pod:{}", pod.name);
-                            option(&value, &format!("pod {}", pod.name), value == client_value)
-                        }) }
-                    </optgroup>
-                    <optgroup label="a process on a node">
-                        { for cluster.nodes.iter().map(|node| {
-                            let value = format!("node:{}", node.name);
-                            option(&value, &format!("node {}", node.name), value == client_value)
-                        }) }
-                    </optgroup>
-                </select>
-            </label>
-            <label>{ "External traffic policy" }
-                <select onchange={on_select(d, |v| Action::SetExternalPolicy(TrafficPolicy::parse(&v)))}>
-                    { option("", &format!("as in the manifest ({etp_in_force})"), scenario.external_traffic_policy.is_none()) }
-                    { option("Cluster", "Cluster (override)", policy_value(scenario.external_traffic_policy) == "Cluster") }
-                    { option("Local", "Local (override)", policy_value(scenario.external_traffic_policy) == "Local") }
-                </select>
-            </label>
-            <label>{ "Internal traffic policy" }
-                <select onchange={on_select(d, |v| Action::SetInternalPolicy(TrafficPolicy::parse(&v)))}>
-                    { option("", &format!("as in the manifest ({itp_in_force})"), scenario.internal_traffic_policy.is_none()) }
-                    { option("Cluster", "Cluster (override)", policy_value(scenario.internal_traffic_policy) == "Cluster") }
-                    { option("Local", "Local (override)", policy_value(scenario.internal_traffic_policy) == "Local") }
-                </select>
-            </label>
-            <label class="check">
-                <input type="checkbox" checked={scenario.has_load_balancer_support} onchange={on_check(d, Action::SetLoadBalancerSupport)} />
-                { "cluster has load-balancer support" }
-            </label>
-            <label class="check">
-                <input type="checkbox" checked={scenario.compare} onchange={on_check(d, Action::SetCompare)} />
-                { "compare Cluster and Local side by side" }
-            </label>
+            { menu("Service", None, false, on_select(d, Action::SetService), service_options) }
+            { for port_menu }
+            { menu("Entry point", None, false, on_select(d, |v| Action::SetEntry(EntryKind::parse(&v))), fixed_options(&entries, entry_value)) }
+            { menu("Node", Some("The node a node-port or external-IP connection is sent to"),
+                entry_value == "load-balancer", on_node, node_options) }
+            { menu("Client", None, false, on_client, client_options) }
+            { policy_menu("External traffic policy", etp_in_force, scenario.external_traffic_policy,
+                on_select(d, |v| Action::SetExternalPolicy(TrafficPolicy::parse(&v)))) }
+            { policy_menu("Internal traffic policy", itp_in_force, scenario.internal_traffic_policy,
+                on_select(d, |v| Action::SetInternalPolicy(TrafficPolicy::parse(&v)))) }
+            { check("cluster has load-balancer support", scenario.has_load_balancer_support,
+                on_check(d, Action::SetLoadBalancerSupport)) }
+            { check("compare Cluster and Local side by side", scenario.compare, on_check(d, Action::SetCompare)) }
         </section>
     }
 }
