@@ -1,23 +1,20 @@
 //! The hop table of the selected path: every hop with the packet's source and destination
 //! before and after each rewrite, and the IP the pod sees.
 
+use crate::model::Cluster;
 use crate::route::{Explanation, Rewrite};
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct HopsProps {
-    pub explanation: Rc<Explanation>,
-    /// For the cluster: the node IPs in kiada's answer.
-    pub evaluation: Rc<crate::scenario::Evaluation>,
-    pub path: usize,
-    pub onclose: Callback<()>,
-}
-
-#[component]
-pub fn Hops(props: &HopsProps) -> Html {
-    let Some(path) = props.explanation.paths.get(props.path) else { return html! {} };
-    let onclose = props.onclose.reform(|_: MouseEvent| ());
+/// The hop table of path `path_idx` of `explanation`, closed by `onclose`. A plain function
+/// rather than a component: it is cheap to draw, and every component type costs the page its
+/// own copy of yew's lifecycle code.
+pub fn hops(
+    explanation: &Explanation,
+    cluster: &Cluster,
+    path_idx: usize,
+    onclose: Callback<MouseEvent>,
+) -> Html {
+    let Some(path) = explanation.paths.get(path_idx) else { return html! {} };
     let target = path
         .target
         .as_ref()
@@ -56,7 +53,7 @@ pub fn Hops(props: &HopsProps) -> Html {
     html! {
         <section class="hops" aria-label="Hops of the selected path">
             <header>
-                <h3>{ format!("Path {} · share {} ({}) · to {}", props.path + 1, path.share, path.share.percent(), target) }</h3>
+                <h3>{ format!("Path {} · share {} ({}) · to {}", path_idx + 1, path.share, path.share.percent(), target) }</h3>
                 <button type="button" onclick={onclose}>{ "Close" }</button>
             </header>
             <table>
@@ -76,7 +73,7 @@ pub fn Hops(props: &HopsProps) -> Html {
                 <p>{ format!("The connection never reaches a pod: it is {}.", path.outcome.as_str()) }</p>
             }
             <p class="reason">{ &path.reason }</p>
-            if let Some(answer) = crate::kubectl::kiada_response(&props.evaluation.cluster, path) {
+            if let Some(answer) = crate::kubectl::kiada_response(cluster, path) {
                 <p>{ "What the book's kiada app answers to curl on this path:" }</p>
                 <pre class="curl">{ answer }</pre>
             }

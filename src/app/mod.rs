@@ -16,11 +16,11 @@ pub mod url;
 use controls::Controls;
 use diagram::Diagram;
 use editor::Editor;
-use hops::Hops;
 use kubectl_tab::KubectlTab;
 use paths::Paths;
 use shares::Shares;
 use state::{Action, State, Tab};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -117,60 +117,18 @@ pub fn App(props: &AppProps) -> Html {
 
     let (shown, dimmed) = state.shown();
     let shown = shown.clone();
-    let evaluation = state.evaluation.clone();
     let explanation = shown.view.as_ref().ok().map(|v| v.explanation.clone());
-    let error_banner = match (&evaluation.view, evaluation.has_errors()) {
-        (Err(message), _) if !message.is_empty() => Some(message.clone()),
-        (_, true) => Some("The manifests have errors: fix them to update the picture.".to_string()),
-        _ => None,
+    let views: Html = shown
+        .view
+        .iter()
+        .chain(shown.other.iter())
+        .enumerate()
+        .map(|(view_idx, view)| view_html(&state, &dispatch, view_idx, view, dimmed))
+        .collect();
+    let views = html! {
+        <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ views }</div>
     };
-
-    let views = shown.view.iter().chain(shown.other.iter()).enumerate().map(|(view_idx, view)| {
-        let tally = state.animations.get(view_idx).cloned();
-        let observed = tally.as_ref().map(|t| t.observed.clone()).unwrap_or_default();
-        let connections = tally.map(|t| t.connections).unwrap_or_default();
-        let onarrive = dispatch.reform(move |paths: Vec<usize>| Action::Arrived(view_idx, paths));
-        let onselect = if view_idx == 0 { dispatch.reform(Action::SelectPath) } else { Callback::noop() };
-        let policy = view.explanation.policy.external_traffic_policy;
-        let caption = format!("externalTrafficPolicy {policy}");
-        let svg = state.diagram_svgs.get(view_idx).cloned().unwrap_or_default();
-        html! {
-            <div class="view" key={view_idx}>
-                <h2 class="view-title">{ caption.clone() }</h2>
-                <Diagram scene={view.scene.clone()} svg={svg} explanation={view.explanation.clone()}
-                    connections={connections} playing={state.playing} speed={state.scenario.speed}
-                    generation={state.generation} steps={state.steps} sends={state.sends}
-                    dimmed={dimmed} selected={if view_idx == 0 { state.selected_path } else { None }}
-                    onselect={onselect} onarrive={onarrive} />
-                <p class="outcome-line"><strong>{ view.explanation.outcome.as_str() }</strong>{ ": " }{ &view.explanation.reason }</p>
-                <Shares explanation={view.explanation.clone()} observed={observed} caption={caption} />
-                if view_idx == 0 { <Paths explanation={view.explanation.clone()} dispatch={dispatch.clone()} /> }
-            </div>
-        }
-    });
-
-    let on_speed = dispatch.reform(|event: Event| {
-        let value = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|input| crate::scenario::parse_speed(&input.value()))
-            .unwrap_or(1.0);
-        Action::SetSpeed(value)
-    });
-    let playing = state.playing;
-    let tab = state.tab;
-    let playback = html! {
-        <div class="playback" role="group" aria-label="Animation">
-            <button type="button" onclick={dispatch.reform(move |_| Action::SetPlaying(!playing))}>
-                { if playing { "Pause" } else { "Play" } }</button>
-            <button type="button" onclick={dispatch.reform(|_| Action::SendOne)}>{ "Send one connection" }</button>
-            <button type="button" onclick={dispatch.reform(|_| Action::Step)}>{ "Step one hop" }</button>
-            <button type="button" onclick={dispatch.reform(|_| Action::ResetAnimation)}>{ "Reset" }</button>
-            <label>{ "Speed" }
-                <input type="range" min="0.25" max="8" step="0.25" value={state.scenario.speed.to_string()} onchange={on_speed} />
-            </label>
-        </div>
-    };
+    let playback = playback(&state, &dispatch);
     let link_banner = state
         .banner
         .clone()
@@ -180,17 +138,15 @@ pub fn App(props: &AppProps) -> Html {
             <div class="app embed">
                 { for link_banner }
                 if !mode.hide_controls { { playback } }
-                <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
+                { views }
             </div>
         };
     }
-    let on_copy_link = {
-        let scenario = state.scenario.clone();
-        Callback::from(move |_: MouseEvent| url::copy(&url::permalink(&scenario)))
-    };
-    let on_copy_embed = {
-        let scenario = state.scenario.clone();
-        Callback::from(move |_: MouseEvent| url::copy(&url::embed_code(&scenario)))
+    let evaluation = &state.evaluation;
+    let error_banner = match (&evaluation.view, evaluation.has_errors()) {
+        (Err(message), _) if !message.is_empty() => Some(message.clone()),
+        (_, true) => Some("The manifests have errors: fix them to update the picture.".to_string()),
+        _ => None,
     };
     let on_download = {
         let shown = shown.clone();
@@ -202,6 +158,7 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    let tab = state.tab;
     html! {
         <div class="app">
             <header class="top">
@@ -215,9 +172,9 @@ pub fn App(props: &AppProps) -> Html {
                     <Controls scenario={state.scenario.clone()} evaluation={shown.clone()}
                         explanation={explanation.clone()} dispatch={dispatch.clone()} />
                     <div class="share-bar" role="group" aria-label="Share">
-                        <button type="button" onclick={on_copy_link}>{ "Copy link" }</button>
-                        <button type="button" onclick={on_copy_embed}>{ "Copy embed code" }</button>
-                        <button type="button" onclick={on_download}>{ "Download SVG" }</button>
+                        { copy_button("Copy link", &state.scenario, url::permalink) }
+                        { copy_button("Copy embed code", &state.scenario, url::embed_code) }
+                        { button("Download SVG", on_download) }
                     </div>
                     { for link_banner }
                     if let Some(message) = error_banner {
@@ -226,22 +183,106 @@ pub fn App(props: &AppProps) -> Html {
                         </div>
                     }
                     <div class="tabs" role="tablist">
-                        <button role="tab" aria-selected={(tab == Tab::Diagram).to_string()}
-                            onclick={dispatch.reform(|_| Action::SetTab(Tab::Diagram))}>{ "Diagram" }</button>
-                        <button role="tab" aria-selected={(tab == Tab::Kubectl).to_string()}
-                            onclick={dispatch.reform(|_| Action::SetTab(Tab::Kubectl))}>{ "kubectl views" }</button>
+                        { tab_button("Diagram", Tab::Diagram, tab, &dispatch) }
+                        { tab_button("kubectl views", Tab::Kubectl, tab, &dispatch) }
                     </div>
                     if tab == Tab::Diagram {
-                        { playback.clone() }
-                        <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
-                        if let (Some(idx), Some(explanation)) = (state.selected_path, explanation.clone()) {
-                            <Hops explanation={explanation} evaluation={shown.clone()} path={idx} onclose={dispatch.reform(|_| Action::SelectPath(None))} />
+                        { playback }
+                        { views }
+                        if let (Some(idx), Some(explanation)) = (state.selected_path, explanation) {
+                            { hops::hops(&explanation, &shown.cluster, idx, send(&dispatch, Action::SelectPath(None))) }
                         }
                     } else {
                         <KubectlTab evaluation={shown.clone()} namespace={AttrValue::from(state.scenario.namespace.clone())} now={now_seconds()} />
                     }
                 </div>
             </main>
+        </div>
+    }
+}
+
+/// A click that dispatches `action`. Every button's callback is this one closure type, so the
+/// page holds one copy of the callback code rather than one per button.
+fn send(dispatch: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_: MouseEvent| dispatch.emit(action.clone()))
+}
+
+/// A plain button (one copy of the markup for every button of the page).
+fn button(label: &'static str, onclick: Callback<MouseEvent>) -> Html {
+    html! { <button type="button" {onclick}>{ label }</button> }
+}
+
+/// A button that copies `text(scenario)` (the permalink or the embed code) when clicked.
+fn copy_button(
+    label: &'static str,
+    scenario: &Rc<crate::scenario::Scenario>,
+    text: fn(&crate::scenario::Scenario) -> String,
+) -> Html {
+    let scenario = scenario.clone();
+    button(label, Callback::from(move |_: MouseEvent| url::copy(&text(&scenario))))
+}
+
+fn tab_button(label: &'static str, tab: Tab, current: Tab, dispatch: &Callback<Action>) -> Html {
+    html! {
+        <button role="tab" aria-selected={(tab == current).to_string()}
+            onclick={send(dispatch, Action::SetTab(tab))}>{ label }</button>
+    }
+}
+
+/// Play, pause, step, send one, reset and the speed.
+fn playback(state: &State, dispatch: &Callback<Action>) -> Html {
+    let on_speed = dispatch.reform(|event: Event| {
+        let value = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .and_then(|input| crate::scenario::parse_speed(&input.value()))
+            .unwrap_or(1.0);
+        Action::SetSpeed(value)
+    });
+    let playing = state.playing;
+    html! {
+        <div class="playback" role="group" aria-label="Animation">
+            { button(if playing { "Pause" } else { "Play" }, send(dispatch, Action::SetPlaying(!playing))) }
+            { button("Send one connection", send(dispatch, Action::SendOne)) }
+            { button("Step one hop", send(dispatch, Action::Step)) }
+            { button("Reset", send(dispatch, Action::ResetAnimation)) }
+            <label>{ "Speed" }
+                <input type="range" min="0.25" max="8" step="0.25" value={state.scenario.speed.to_string()} onchange={on_speed} />
+            </label>
+        </div>
+    }
+}
+
+/// One view (the main one, or the compare one): its diagram, outcome, shares and, for the
+/// main view, the table of paths.
+fn view_html(
+    state: &State,
+    dispatch: &Callback<Action>,
+    view_idx: usize,
+    view: &crate::scenario::View,
+    dimmed: bool,
+) -> Html {
+    let tally = state.animations.get(view_idx).cloned();
+    let observed = tally.as_ref().map(|t| t.observed.clone()).unwrap_or_default();
+    let connections = tally.map(|t| t.connections).unwrap_or_default();
+    let onarrive = dispatch.reform(move |paths: Vec<usize>| Action::Arrived(view_idx, paths));
+    let onselect =
+        if view_idx == 0 { dispatch.reform(Action::SelectPath) } else { Callback::noop() };
+    let policy = view.explanation.policy.external_traffic_policy;
+    let caption = AttrValue::from(format!("externalTrafficPolicy {policy}"));
+    let svg = state.diagram_svgs.get(view_idx).cloned().unwrap_or_default();
+    html! {
+        <div class="view" key={view_idx}>
+            <h2 class="view-title">{ caption.clone() }</h2>
+            <Diagram scene={view.scene.clone()} svg={svg} explanation={view.explanation.clone()}
+                connections={connections} playing={state.playing} speed={state.scenario.speed}
+                generation={state.generation} steps={state.steps} sends={state.sends}
+                dimmed={dimmed} selected={if view_idx == 0 { state.selected_path } else { None }}
+                onselect={onselect} onarrive={onarrive} />
+            <p class="outcome-line"><strong>{ view.explanation.outcome.as_str() }</strong>{ ": " }{ &view.explanation.reason }</p>
+            <Shares explanation={view.explanation.clone()} observed={observed} caption={caption} />
+            if view_idx == 0 { <Paths explanation={view.explanation.clone()} dispatch={dispatch.clone()} /> }
         </div>
     }
 }
