@@ -10,13 +10,27 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ControlsProps {
     pub scenario: std::rc::Rc<Scenario>,
     pub evaluation: std::rc::Rc<Evaluation>,
     /// The explanation shown, for the values in force (the manifest's policies).
     pub explanation: Option<std::rc::Rc<Explanation>>,
     pub dispatch: Callback<Action>,
+}
+
+/// The explanation compares by pointer (see `SharesProps`).
+impl PartialEq for ControlsProps {
+    fn eq(&self, other: &Self) -> bool {
+        let same_explanation = match (&self.explanation, &other.explanation) {
+            (Some(mine), Some(theirs)) => std::rc::Rc::ptr_eq(mine, theirs),
+            (mine, theirs) => mine.is_none() && theirs.is_none(),
+        };
+        self.scenario == other.scenario
+            && self.evaluation == other.evaluation
+            && same_explanation
+            && self.dispatch == other.dispatch
+    }
 }
 
 /// A select's change as an `Action`. `to_action` is a plain function (the closures here

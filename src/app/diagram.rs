@@ -17,7 +17,7 @@ const HOP_MS: f64 = 600.0;
 /// Milliseconds between new connections at speed 1.
 const SPAWN_MS: f64 = 180.0;
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, Clone)]
 pub struct DiagramProps {
     pub scene: Rc<Scene>,
     pub svg: AttrValue,
@@ -34,6 +34,27 @@ pub struct DiagramProps {
     pub selected: Option<usize>,
     pub onselect: Callback<Option<usize>>,
     pub onarrive: Callback<Vec<usize>>,
+}
+
+/// The scene, explanation and connections compare by pointer: each is made once per
+/// evaluation and never changed, and comparing them field by field would cost the page code
+/// (and time) for nothing, since the callbacks App makes anew on every render differ anyway.
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scene, &other.scene)
+            && self.svg == other.svg
+            && Rc::ptr_eq(&self.explanation, &other.explanation)
+            && Rc::ptr_eq(&self.connections, &other.connections)
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.generation == other.generation
+            && self.steps == other.steps
+            && self.sends == other.sends
+            && self.dimmed == other.dimmed
+            && self.selected == other.selected
+            && self.onselect == other.onselect
+            && self.onarrive == other.onarrive
+    }
 }
 
 /// Renders `scene` as the SVG text the page shows and downloads.

@@ -10,10 +10,17 @@ use yew::prelude::*;
 /// Rows shown before the table says how many more there are.
 const MAX_ROWS: usize = 60;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct PathsProps {
     pub explanation: Rc<Explanation>,
     pub dispatch: Callback<Action>,
+}
+
+/// The explanation compares by pointer (see `SharesProps`).
+impl PartialEq for PathsProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.explanation, &other.explanation) && self.dispatch == other.dispatch
+    }
 }
 
 #[component]

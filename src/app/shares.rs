@@ -6,12 +6,23 @@ use crate::route::Explanation;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct SharesProps {
     pub explanation: Rc<Explanation>,
     pub observed: Vec<u64>,
     /// A caption naming the policy, for the compare view.
     pub caption: AttrValue,
+}
+
+/// The explanation compares by pointer: it is made once per evaluation and never changed, so
+/// at worst an equal one made anew redraws the same table, and the page needs no code to
+/// compare explanations field by field.
+impl PartialEq for SharesProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.explanation, &other.explanation)
+            && self.observed == other.observed
+            && self.caption == other.caption
+    }
 }
 
 #[component]
