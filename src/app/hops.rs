@@ -1,6 +1,7 @@
 //! The hop table of the selected path: every hop with the packet's source and destination
 //! before and after each rewrite, and the IP the pod sees.
 
+use super::markup::{cell, head};
 use crate::model::Cluster;
 use crate::route::{Explanation, Rewrite};
 use yew::prelude::*;
@@ -42,11 +43,11 @@ pub fn hops(
         let changed = !hop.rewrites.is_empty();
         html! {
             <tr class={classes!(changed.then_some("rewritten"))}>
-                <td>{ hop.from.to_string() }</td>
-                <td>{ hop.to.to_string() }</td>
-                <td>{ if changed { format!("{} → {}", hop.before.src, hop.before.dst) } else { "".to_string() } }</td>
-                <td>{ if changed { rewrites.join(", ") } else { "–".to_string() } }</td>
-                <td>{ format!("{} → {}", hop.after.src, hop.after.dst) }</td>
+                { cell(None, hop.from.to_string()) }
+                { cell(None, hop.to.to_string()) }
+                { cell(None, if changed { format!("{} → {}", hop.before.src, hop.before.dst) } else { "".to_string() }) }
+                { cell(None, if changed { rewrites.join(", ") } else { "–".to_string() }) }
+                { cell(None, format!("{} → {}", hop.after.src, hop.after.dst)) }
             </tr>
         }
     });
@@ -57,11 +58,7 @@ pub fn hops(
                 <button type="button" onclick={onclose}>{ "Close" }</button>
             </header>
             <table>
-                <thead><tr>
-                    <th scope="col">{ "From" }</th><th scope="col">{ "To" }</th>
-                    <th scope="col">{ "Packet before rewrite" }</th><th scope="col">{ "Rewrite" }</th>
-                    <th scope="col">{ "Packet on the wire" }</th>
-                </tr></thead>
+                { head(&["From", "To", "Packet before rewrite", "Rewrite", "Packet on the wire"], html! {}) }
                 <tbody>{ for rows }</tbody>
             </table>
             if let Some(seen) = path.client_ip_seen {

@@ -8,6 +8,7 @@ pub mod editor;
 pub mod hooks;
 pub mod hops;
 pub mod kubectl_tab;
+mod markup;
 pub mod paths;
 pub mod shares;
 pub mod state;

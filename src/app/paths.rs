@@ -2,6 +2,7 @@
 //! masqueraded and which client IP the pod sees, and a button that opens its hop table, so
 //! keyboard and screen-reader users reach everything a click on the diagram shows.
 
+use super::markup::{cell, head};
 use super::state::Action;
 use crate::route::Explanation;
 use std::rc::Rc;
@@ -27,19 +28,21 @@ impl PartialEq for PathsProps {
 pub fn Paths(props: &PathsProps) -> Html {
     let paths = &props.explanation.paths;
     let rows = paths.iter().enumerate().take(MAX_ROWS).map(|(idx, path)| {
-        let onclick = props.dispatch.reform(move |_: MouseEvent| Action::SelectPath(Some(idx)));
+        let onclick = super::send(&props.dispatch, Action::SelectPath(Some(idx)));
         let target = path.target.as_ref().map_or_else(
             || format!("{} at {}", path.outcome.as_str(), path.hops.last().map(|h| h.to.to_string()).unwrap_or_default()),
             |t| t.pod.clone().unwrap_or_else(|| format!("{}:{}", t.ip, t.port)),
         );
+        let snat = path.snat.map_or_else(|| "no".to_string(), |ip| format!("to {ip}"));
+        let seen = path.client_ip_seen.map(|ip| ip.to_string()).unwrap_or_else(|| "–".to_string());
         html! {
             <tr>
-                <td class="num">{ idx + 1 }</td>
-                <td>{ path.via_node.clone().unwrap_or_default() }</td>
-                <td>{ target }</td>
-                <td class="num">{ path.share.to_string() }</td>
-                <td>{ path.snat.map_or_else(|| "no".to_string(), |ip| format!("to {ip}")) }</td>
-                <td>{ path.client_ip_seen.map(|ip| ip.to_string()).unwrap_or_else(|| "–".to_string()) }</td>
+                { cell(Some("num"), (idx + 1).to_string()) }
+                { cell(None, path.via_node.clone().unwrap_or_default()) }
+                { cell(None, target) }
+                { cell(Some("num"), path.share.to_string()) }
+                { cell(None, snat) }
+                { cell(None, seen) }
                 <td><button type="button" {onclick} aria-label={format!("Show the hops of path {}", idx + 1)}>{ "Hops" }</button></td>
             </tr>
         }
@@ -48,11 +51,8 @@ pub fn Paths(props: &PathsProps) -> Html {
         <details class="paths">
             <summary>{ format!("All {} paths", paths.len()) }</summary>
             <table>
-                <thead><tr>
-                    <th scope="col">{ "#" }</th><th scope="col">{ "Via node" }</th><th scope="col">{ "To" }</th>
-                    <th scope="col">{ "Share" }</th><th scope="col">{ "SNAT" }</th>
-                    <th scope="col">{ "Client IP the pod sees" }</th><th scope="col"><span class="visually-hidden">{ "Hops" }</span></th>
-                </tr></thead>
+                { head(&["#", "Via node", "To", "Share", "SNAT", "Client IP the pod sees"],
+                    html! { <th scope="col"><span class="visually-hidden">{ "Hops" }</span></th> }) }
                 <tbody>{ for rows }</tbody>
             </table>
             if props.explanation.omitted_paths > 0 {

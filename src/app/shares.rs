@@ -1,6 +1,7 @@
 //! Traffic shares: per pod, the exact share (1/4 and 25.0%) beside the share observed so far
 //! in the animation, as a real table and as the plotters bar chart.
 
+use super::markup::{cell, head};
 use crate::chart;
 use crate::route::Explanation;
 use std::rc::Rc;
@@ -48,10 +49,10 @@ pub fn Shares(props: &SharesProps) -> Html {
         html! {
             <tr>
                 <th scope="row">{ &pod.pod }</th>
-                <td>{ pod.node.clone().unwrap_or_default() }</td>
-                <td class="num">{ pod.share.to_string() }</td>
-                <td class="num">{ pod.share.percent() }</td>
-                <td class="num">{ seen_text }</td>
+                { cell(None, pod.node.clone().unwrap_or_default()) }
+                { cell(Some("num"), pod.share.to_string()) }
+                { cell(Some("num"), pod.share.percent()) }
+                { cell(Some("num"), seen_text) }
             </tr>
         }
     });
@@ -60,11 +61,8 @@ pub fn Shares(props: &SharesProps) -> Html {
         <section class="shares" aria-label={format!("Traffic shares, {}", props.caption)}>
             <table>
                 <caption>{ format!("Share of new connections per pod — {}", props.caption) }</caption>
-                <thead><tr>
-                    <th scope="col">{ "Pod" }</th><th scope="col">{ "Node" }</th>
-                    <th scope="col">{ "Exact share" }</th><th scope="col">{ "Percent" }</th>
-                    <th scope="col">{ format!("Observed ({total} connections)") }</th>
-                </tr></thead>
+                { head(&["Pod", "Node", "Exact share", "Percent"],
+                    html! { <th scope="col">{ format!("Observed ({total} connections)") }</th> }) }
                 <tbody>{ for rows }</tbody>
             </table>
             if explanation.pods.is_empty() {
