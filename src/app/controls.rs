@@ -2,36 +2,13 @@
 //! cluster options. Each is a labelled form control that dispatches one Action.
 
 use super::state::Action;
+use crate::model::Cluster;
 use crate::model::TrafficPolicy;
 use crate::route::{EntryKind, Explanation, PortSelector};
-use crate::scenario::Evaluation;
 use crate::scenario::{ClientChoice, Scenario};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-#[derive(Properties)]
-pub struct ControlsProps {
-    pub scenario: std::rc::Rc<Scenario>,
-    pub evaluation: std::rc::Rc<Evaluation>,
-    /// The explanation shown, for the values in force (the manifest's policies).
-    pub explanation: Option<std::rc::Rc<Explanation>>,
-    pub dispatch: Callback<Action>,
-}
-
-/// The explanation compares by pointer (see `SharesProps`).
-impl PartialEq for ControlsProps {
-    fn eq(&self, other: &Self) -> bool {
-        let same_explanation = match (&self.explanation, &other.explanation) {
-            (Some(mine), Some(theirs)) => std::rc::Rc::ptr_eq(mine, theirs),
-            (mine, theirs) => mine.is_none() && theirs.is_none(),
-        };
-        self.scenario == other.scenario
-            && self.evaluation == other.evaluation
-            && same_explanation
-            && self.dispatch == other.dispatch
-    }
-}
 
 /// A select's change as an `Action`. `to_action` is a plain function (the closures here
 /// capture nothing): one copy of this code in the page, not one per control.
@@ -103,11 +80,16 @@ fn check(label: &'static str, checked: bool, onchange: Callback<Event>) -> Html 
     }
 }
 
-#[component]
-pub fn Controls(props: &ControlsProps) -> Html {
-    let scenario = &props.scenario;
-    let cluster = &props.evaluation.cluster;
-    let explanation = props.explanation.as_ref();
+/// The controls for `scenario`, with the values in force from `explanation` (the one shown).
+/// A plain function rather than a component: App makes `dispatch` anew on every render, so a
+/// component would redraw every time anyway, and each component type costs the page its own
+/// copy of yew's lifecycle code.
+pub fn controls(
+    scenario: &Scenario,
+    cluster: &Cluster,
+    explanation: Option<&Explanation>,
+    d: &Callback<Action>,
+) -> Html {
     // Every Service, in any namespace: a dump of one application's namespace is common.
     let services: Vec<&crate::model::Service> = cluster.services.iter().collect();
     let namespace =
@@ -138,7 +120,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
         explanation.map(|e| e.policy.external_traffic_policy.as_str()).unwrap_or("?");
     let itp_in_force =
         explanation.map(|e| e.policy.internal_traffic_policy.as_str()).unwrap_or("?");
-    let d = &props.dispatch;
     let service_options: Html = services
         .iter()
         .map(|svc| {

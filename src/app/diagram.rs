@@ -233,9 +233,12 @@ fn Packets(props: &DiagramProps) -> Html {
     }
 }
 
-/// The diagram with its packets on top; a click on a path or a packet selects it.
-#[component]
-pub fn Diagram(props: &DiagramProps) -> Html {
+/// The diagram with its packets on top; a click on a path or a packet selects it. A plain
+/// function rather than a component: App makes the callbacks anew on every render, so a
+/// component would redraw every time anyway, and each component type costs the page its own
+/// copy of yew's lifecycle code. The packets are a component, so that each animation frame
+/// redraws only them.
+pub fn diagram(props: DiagramProps) -> Html {
     let onclick = {
         let onselect = props.onselect.clone();
         Callback::from(move |event: MouseEvent| {
@@ -262,7 +265,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         <figure {class} onclick={onclick} aria-label="Routing diagram">
             <style>{ selected_style }</style>
             <div class="scene">{ Html::from_html_unchecked(props.svg.clone()) }</div>
-            <Packets ..props.clone() />
+            <Packets ..props />
         </figure>
     }
 }

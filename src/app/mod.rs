@@ -14,11 +14,9 @@ pub mod shares;
 pub mod state;
 pub mod url;
 
-use controls::Controls;
-use diagram::Diagram;
+use diagram::DiagramProps;
 use editor::Editor;
 use kubectl_tab::KubectlTab;
-use paths::Paths;
 use shares::Shares;
 use state::{Action, State, Tab};
 use std::rc::Rc;
@@ -170,8 +168,7 @@ pub fn App(props: &AppProps) -> Html {
                 <Editor text={state.draft.clone()} evaluation={evaluation.clone()}
                     onedit={dispatch.reform(Action::Edit)} onpreset={dispatch.reform(Action::LoadPreset)} />
                 <div class="work">
-                    <Controls scenario={state.scenario.clone()} evaluation={shown.clone()}
-                        explanation={explanation.clone()} dispatch={dispatch.clone()} />
+                    { controls::controls(&state.scenario, &shown.cluster, explanation.as_deref(), &dispatch) }
                     <div class="share-bar" role="group" aria-label="Share">
                         { copy_button("Copy link", &state.scenario, url::permalink) }
                         { copy_button("Copy embed code", &state.scenario, url::embed_code) }
@@ -276,14 +273,24 @@ fn view_html(
     html! {
         <div class="view" key={view_idx}>
             <h2 class="view-title">{ caption.clone() }</h2>
-            <Diagram scene={view.scene.clone()} svg={svg} explanation={view.explanation.clone()}
-                connections={connections} playing={state.playing} speed={state.scenario.speed}
-                generation={state.generation} steps={state.steps} sends={state.sends}
-                dimmed={dimmed} selected={if view_idx == 0 { state.selected_path } else { None }}
-                onselect={onselect} onarrive={onarrive} />
+            { diagram::diagram(DiagramProps {
+                scene: view.scene.clone(),
+                svg,
+                explanation: view.explanation.clone(),
+                connections,
+                playing: state.playing,
+                speed: state.scenario.speed,
+                generation: state.generation,
+                steps: state.steps,
+                sends: state.sends,
+                dimmed,
+                selected: if view_idx == 0 { state.selected_path } else { None },
+                onselect,
+                onarrive,
+            }) }
             <p class="outcome-line"><strong>{ view.explanation.outcome.as_str() }</strong>{ ": " }{ &view.explanation.reason }</p>
             <Shares explanation={view.explanation.clone()} observed={observed} caption={caption} />
-            if view_idx == 0 { <Paths explanation={view.explanation.clone()} dispatch={dispatch.clone()} /> }
+            if view_idx == 0 { { paths::paths(&view.explanation, dispatch) } }
         </div>
     }
 }

@@ -5,30 +5,18 @@
 use super::markup::{cell, head};
 use super::state::Action;
 use crate::route::Explanation;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Rows shown before the table says how many more there are.
 const MAX_ROWS: usize = 60;
 
-#[derive(Properties)]
-pub struct PathsProps {
-    pub explanation: Rc<Explanation>,
-    pub dispatch: Callback<Action>,
-}
-
-/// The explanation compares by pointer (see `SharesProps`).
-impl PartialEq for PathsProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.explanation, &other.explanation) && self.dispatch == other.dispatch
-    }
-}
-
-#[component]
-pub fn Paths(props: &PathsProps) -> Html {
-    let paths = &props.explanation.paths;
+/// The table of `explanation`'s paths. A plain function rather than a component: App makes
+/// `dispatch` anew on every render, so a component would redraw every time anyway (see
+/// `controls`).
+pub fn paths(explanation: &Explanation, dispatch: &Callback<Action>) -> Html {
+    let paths = &explanation.paths;
     let rows = paths.iter().enumerate().take(MAX_ROWS).map(|(idx, path)| {
-        let onclick = super::send(&props.dispatch, Action::SelectPath(Some(idx)));
+        let onclick = super::send(dispatch, Action::SelectPath(Some(idx)));
         let target = path.target.as_ref().map_or_else(
             || format!("{} at {}", path.outcome.as_str(), path.hops.last().map(|h| h.to.to_string()).unwrap_or_default()),
             |t| t.pod.clone().unwrap_or_else(|| format!("{}:{}", t.ip, t.port)),
@@ -55,10 +43,10 @@ pub fn Paths(props: &PathsProps) -> Html {
                     html! { <th scope="col"><span class="visually-hidden">{ "Hops" }</span></th> }) }
                 <tbody>{ for rows }</tbody>
             </table>
-            if props.explanation.omitted_paths > 0 {
+            if explanation.omitted_paths > 0 {
                 <p>{ format!(
                     "The engine lists the paths through the first nodes only: {} more paths carry {} ({}) of new connections; the per-pod shares above count every node.",
-                    props.explanation.omitted_paths, props.explanation.omitted_share, props.explanation.omitted_share.percent()
+                    explanation.omitted_paths, explanation.omitted_share, explanation.omitted_share.percent()
                 ) }</p>
             }
             if paths.len() > MAX_ROWS {
