@@ -3,18 +3,10 @@
 
 use crate::diagnostic::Severity;
 use crate::presets::PRESETS;
+use crate::scenario::Evaluation;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct EditorProps {
-    pub text: AttrValue,
-    /// The evaluation whose diagnostics are listed (shared, never copied per render).
-    pub evaluation: std::rc::Rc<crate::scenario::Evaluation>,
-    pub onedit: Callback<String>,
-    pub onpreset: Callback<usize>,
-}
 
 /// The character offset of 1-based `line`:`column` in `text`, for the textarea cursor.
 fn offset_of(text: &str, line: u32, column: u32) -> u32 {
@@ -28,69 +20,66 @@ fn offset_of(text: &str, line: u32, column: u32) -> u32 {
     offset
 }
 
-#[component]
-pub fn Editor(props: &EditorProps) -> Html {
-    let textarea = use_node_ref();
-    let gutter = use_node_ref();
-    let oninput = {
-        let onedit = props.onedit.clone();
-        Callback::from(move |event: InputEvent| {
-            if let Some(area) =
-                event.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            {
-                onedit.emit(area.value());
-            }
-        })
-    };
-    let onscroll = {
-        let textarea = textarea.clone();
-        let gutter = gutter.clone();
-        Callback::from(move |_: Event| {
-            if let (Some(area), Some(gutter)) =
-                (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>())
-            {
+/// The textarea inside the editor that holds `element` (a problem's button, say).
+fn textarea_near(element: Option<web_sys::Element>) -> Option<HtmlTextAreaElement> {
+    let editor = element?.closest(".editor").ok().flatten()?;
+    editor.query_selector("textarea").ok().flatten()?.dyn_into().ok()
+}
+
+/// The editor for `text`, listing `evaluation`'s diagnostics. A plain function rather than a
+/// component: App makes `onedit` anew on every render, so a component would redraw every
+/// time anyway, and each component type costs the page its own copy of yew's lifecycle code.
+/// It finds its textarea and gutter from the event's target, so it needs no hooks.
+pub fn editor(
+    text: &AttrValue,
+    evaluation: &Evaluation,
+    onedit: Callback<String>,
+    onpreset: Callback<usize>,
+) -> Html {
+    let oninput = Callback::from(move |event: InputEvent| {
+        if let Some(area) = event.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+            onedit.emit(area.value());
+        }
+    });
+    // The gutter is the textarea's previous sibling: it scrolls with it.
+    let onscroll = Callback::from(move |event: Event| {
+        if let Some(area) = event.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+            if let Some(gutter) = area.previous_element_sibling() {
                 gutter.set_scroll_top(area.scroll_top());
             }
-        })
-    };
-    let onpreset = {
-        let onpreset = props.onpreset.clone();
-        Callback::from(move |event: Event| {
-            if let Some(select) =
-                event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
-                if let Ok(idx) = select.value().parse::<usize>() {
-                    onpreset.emit(idx);
-                }
-                select.set_value("");
+        }
+    });
+    let onpreset = Callback::from(move |event: Event| {
+        if let Some(select) = event.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            if let Ok(idx) = select.value().parse::<usize>() {
+                onpreset.emit(idx);
             }
-        })
-    };
+            select.set_value("");
+        }
+    });
     let marked = crate::sort::sorted_unique(
-        props
-            .evaluation
+        evaluation
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .filter_map(|d| d.span.map(|s| s.line))
             .collect(),
     );
-    let n_lines = props.text.split('\n').count().max(1);
+    let n_lines = text.split('\n').count().max(1);
     let gutter_lines = (1..=n_lines as u32).map(|line| {
         let class = if marked.binary_search(&line).is_ok() { "line marked" } else { "line" };
         html! { <div class={class}>{ line }</div> }
     });
-    let problems: Vec<Html> = props
-        .evaluation
+    let problems: Vec<Html> = evaluation
         .diagnostics
         .iter()
         .filter(|d| d.severity != Severity::Notice)
         .map(|diag| {
-            let textarea = textarea.clone();
-            let text = props.text.clone();
+            let text = text.clone();
             let span = diag.span;
-            let onclick = Callback::from(move |_: MouseEvent| {
-                if let (Some(area), Some(span)) = (textarea.cast::<HtmlTextAreaElement>(), span) {
+            let onclick = Callback::from(move |event: MouseEvent| {
+                let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                if let (Some(area), Some(span)) = (textarea_near(target), span) {
                     let at = offset_of(&text, span.line, span.column);
                     let _ = area.focus();
                     let _ = area.set_selection_range(at, at + span.len.max(1));
@@ -110,8 +99,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
         .collect();
-    let notices =
-        props.evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
+    let notices = evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
     html! {
         <section class="editor" aria-label="Manifests editor">
             <div class="editor-bar">
@@ -127,9 +115,9 @@ pub fn Editor(props: &EditorProps) -> Html {
                 </label>
             </div>
             <div class="code">
-                <div class="gutter" ref={gutter} aria-hidden="true">{ for gutter_lines }</div>
-                <textarea id="manifests" ref={textarea.clone()} spellcheck="false" autocomplete="off"
-                    value={props.text.clone()} {oninput} {onscroll}
+                <div class="gutter" aria-hidden="true">{ for gutter_lines }</div>
+                <textarea id="manifests" spellcheck="false" autocomplete="off"
+                    value={text.clone()} {oninput} {onscroll}
                     aria-describedby="problems" />
             </div>
             <ul id="problems" class="problems" aria-live="polite" aria-label="Errors and warnings">
@@ -138,7 +126,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             if notices > 0 {
                 <details class="notices">
                     <summary>{ format!("{notices} notices: what svcroute filled in or skipped") }</summary>
-                    <ul>{ for props.evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).map(|d| html! {
+                    <ul>{ for evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).map(|d| html! {
                         <li>{ d.span.map(|s| format!("{}:{} ", s.line, s.column)).unwrap_or_default() }{ &d.message }</li>
                     }) }</ul>
                 </details>

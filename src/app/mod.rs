@@ -15,7 +15,6 @@ pub mod state;
 pub mod url;
 
 use diagram::DiagramProps;
-use editor::Editor;
 use kubectl_tab::KubectlTab;
 use shares::Shares;
 use state::{Action, State, Tab};
@@ -165,8 +164,7 @@ pub fn App(props: &AppProps) -> Html {
                 <p>{ "How Kubernetes routes a connection to a Service: every hop, every NAT, every pod's share." }</p>
             </header>
             <main class="layout">
-                <Editor text={state.draft.clone()} evaluation={evaluation.clone()}
-                    onedit={dispatch.reform(Action::Edit)} onpreset={dispatch.reform(Action::LoadPreset)} />
+                { editor::editor(&state.draft, evaluation, dispatch.reform(Action::Edit), dispatch.reform(Action::LoadPreset)) }
                 <div class="work">
                     { controls::controls(&state.scenario, &shown.cluster, explanation.as_deref(), &dispatch) }
                     <div class="share-bar" role="group" aria-label="Share">
