@@ -39,6 +39,11 @@ pub(super) fn pod_row(pod: &Pod, options: &GetOptions) -> Vec<String> {
     row
 }
 
+/// A container status without `state`: read by reference, so no state is cloned (deep
+/// clone and drop glue for each of the two loops that read one).
+const NO_STATE: raw::ContainerState =
+    raw::ContainerState { running: None, waiting: None, terminated: None };
+
 /// READY, STATUS and RESTARTS of one pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodCells {
@@ -97,7 +102,7 @@ pub fn pod_cells(pod: &Pod, now: i64) -> PodCells {
             sidecar_restarts += container.restart_count.unwrap_or(0);
             last_sidecar_restart = last_sidecar_restart.max(finished);
         }
-        let state = container.state.clone().unwrap_or_default();
+        let state = container.state.as_ref().unwrap_or(&NO_STATE);
         match (&state.terminated, &state.waiting) {
             (Some(terminated), _) if terminated.exit_code.unwrap_or(0) == 0 => continue,
             _ if is_sidecar && container.started == Some(true) => {
@@ -137,7 +142,7 @@ pub fn pod_cells(pod: &Pod, now: i64) -> PodCells {
         for container in status.container_statuses.iter().rev() {
             restarts += container.restart_count.unwrap_or(0);
             last_restart = last_restart.max(terminated_at(&container.last_state));
-            let state = container.state.clone().unwrap_or_default();
+            let state = container.state.as_ref().unwrap_or(&NO_STATE);
             let waiting =
                 state.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty());
             if let Some(why) = waiting {
