@@ -3,7 +3,7 @@
 //!
 //! Errors name what exists, so a typo is fixed in one try.
 
-use super::lookup;
+use super::{lookup, warn};
 use super::{Client, Entry, EntryKind, PortSelector, Query, QueryError, ResolvedClient};
 use crate::model::{Cluster, IpMode, Node, Service, ServicePort, ServiceType};
 use std::net::SocketAddr;
@@ -224,7 +224,7 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
                     ),
                 });
             }
-            warnings.push(format!(
+            warn(&mut warnings, format_args!(
                 "the load balancer of `{}` is <pending> (no ingress IP), so this shows the node port instead, \
                  as the book says: the service is then only reachable through its node ports",
                 service.name
@@ -236,7 +236,7 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
     let (client, client_kind) = resolve_client(cluster, query, kind)?;
     if kind == EntryKind::LoadBalancer {
         if let Some(node) = &query.node {
-            warnings.push(format!(
+            warn(&mut warnings, format_args!(
                 "the node `{node}` was named, but with the load-balancer entry the load balancer picks the node"
             ));
         }
@@ -295,7 +295,7 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
         }
     };
     if address.is_ipv4() != client.ip.is_ipv4() {
-        warnings.push(format!(
+        warn(&mut warnings, format_args!(
             "the client {} and the entry {} are of different IP families; svcroute shows the route as if they matched",
             client.ip, address
         ));

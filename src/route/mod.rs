@@ -382,6 +382,14 @@ impl fmt::Display for QueryError {
     }
 }
 
+/// Adds a warning. One call per warning instead of `format!` and `Vec::push` inlined at
+/// each of the twenty-odd places `explain` warns, all of which the page compiles into one
+/// function.
+#[inline(never)]
+fn warn(warnings: &mut Vec<String>, message: fmt::Arguments<'_>) {
+    warnings.push(fmt::format(message));
+}
+
 /// Explains what kube-proxy and the load balancer do with new connections for `query`.
 ///
 /// A dropped or rejected connection is an answer (`Outcome`), not an error; errors are for

@@ -12,6 +12,7 @@ use super::load_balancer::pool;
 use super::lookup;
 use super::nat::apply;
 use super::proxy::{Arrival, Destination, Rule, Rules, TopologyKey};
+use super::warn;
 use super::{
     EntryKind, Explanation, Hop, Outcome, Packet, Path, Place, PodShare, Policy, PortInfo, Query,
     Rewrite, Share, CLIENT_PORT, MAX_PATHS,
@@ -101,21 +102,27 @@ pub fn explain(
     let policy = policy(&resolved, query);
     let mut warnings = resolved.warnings.clone();
     if policy.external_overridden {
-        warnings.push(format!(
-            "externalTrafficPolicy is {} here, overriding the manifest's {}",
-            policy.external_traffic_policy, service.external_traffic_policy
-        ));
+        warn(
+            &mut warnings,
+            format_args!(
+                "externalTrafficPolicy is {} here, overriding the manifest's {}",
+                policy.external_traffic_policy, service.external_traffic_policy
+            ),
+        );
     }
     if policy.internal_overridden {
-        warnings.push(format!(
-            "internalTrafficPolicy is {} here, overriding the manifest's {}",
-            policy.internal_traffic_policy, service.internal_traffic_policy
-        ));
+        warn(
+            &mut warnings,
+            format_args!(
+                "internalTrafficPolicy is {} here, overriding the manifest's {}",
+                policy.internal_traffic_policy, service.internal_traffic_policy
+            ),
+        );
     }
     let is_accessible = super::endpoints::is_externally_accessible(service, port);
     if policy.external_traffic_policy == TrafficPolicy::Local && !is_accessible {
         // facts 2.1: "externalTrafficPolicy ignored if not externally accessible".
-        warnings.push(format!(
+        warn(&mut warnings, format_args!(
             "externalTrafficPolicy Local has no effect: `{}` has no node port, load-balancer IP or external IP",
             service.name
         ));
@@ -162,7 +169,7 @@ pub fn explain(
             if is_in_cluster {
                 arrivals.extend(at_own_node(Destination::ClusterIp));
             } else if let Some(node) = entry_node {
-                warnings.push(format!(
+                warn(&mut warnings, format_args!(
                     "an off-cluster client reaches a cluster IP only through a route that sends it to a node; \
                      svcroute routes it to {}",
                     node.name
@@ -185,12 +192,15 @@ pub fn explain(
             };
             if captured_at_own_node {
                 if resolved.entry.kind == EntryKind::ExternalIp {
-                    warnings.push(format!(
-                        "the client's own node {} captures connections to the external IP {}: \
+                    warn(
+                        &mut warnings,
+                        format_args!(
+                            "the client's own node {} captures connections to the external IP {}: \
                          the packet never leaves the node",
-                        client.node.clone().unwrap_or_default(),
-                        resolved.entry.address.ip()
-                    ));
+                            client.node.clone().unwrap_or_default(),
+                            resolved.entry.address.ip()
+                        ),
+                    );
                 }
                 arrivals.extend(at_own_node(destination));
             } else if let Some(node) = entry_node {
@@ -199,7 +209,7 @@ pub fn explain(
                         // Facts 3.4 row 26: the packet leaves the client's node untouched and
                         // the receiving node decides, seeing the pod IP (or the node IP).
                         if resolved.client_kind == ClientKind::Pod {
-                            warnings.push(format!(
+                            warn(&mut warnings, format_args!(
                                 "the pod's packet to {}'s node port is decided by {} with the pod IP as source; \
                                  svcroute assumes the CNI does not masquerade pod-to-node traffic",
                                 node.name, node.name
@@ -231,40 +241,49 @@ pub fn explain(
             let ip_mode = resolved.ip_mode.unwrap_or(IpMode::Vip);
             if is_in_cluster && ip_mode == IpMode::Vip {
                 // Facts 3.4 rows 20–25: the client's own node captures the LB IP.
-                warnings.push(format!(
+                warn(
+                    &mut warnings,
+                    format_args!(
                     "the client's own node {} captures connections to the load balancer IP {}: \
                      the packet never leaves the node for the load balancer",
                     client.node.clone().unwrap_or_default(),
                     resolved.entry.address.ip()
-                ));
+                ),
+                );
                 arrivals.extend(at_own_node(Destination::LoadBalancerIp));
             } else {
                 let lb_pool = pool(cluster, service, policy.external_traffic_policy);
                 for (node, why) in lb_pool.excluded.iter().take(MAX_NODE_WARNINGS) {
-                    warnings.push(format!(
-                        "node {} is not in the load balancer's pool: {why}",
-                        node.name
-                    ));
+                    warn(
+                        &mut warnings,
+                        format_args!(
+                            "node {} is not in the load balancer's pool: {why}",
+                            node.name
+                        ),
+                    );
                 }
                 if let Some(more) = lb_pool.excluded.len().checked_sub(MAX_NODE_WARNINGS + 1) {
-                    warnings.push(format!(
-                        "{} more nodes are not in the load balancer's pool either",
-                        more + 1
-                    ));
+                    warn(
+                        &mut warnings,
+                        format_args!(
+                            "{} more nodes are not in the load balancer's pool either",
+                            more + 1
+                        ),
+                    );
                 }
                 let health_port = service
                     .health_check_node_port
                     .map(|port| format!("healthCheckNodePort {port}"))
                     .unwrap_or_else(|| "healthCheckNodePort".to_string());
                 for node in lb_pool.failing.iter().take(MAX_NODE_WARNINGS) {
-                    warnings.push(format!(
+                    warn(&mut warnings, format_args!(
                         "node {} fails the load balancer's health check on {health_port} \
                          (503: no ready local endpoint), so the load balancer sends it no new connections",
                         node.name
                     ));
                 }
                 if let Some(more) = lb_pool.failing.len().checked_sub(MAX_NODE_WARNINGS + 1) {
-                    warnings.push(format!(
+                    warn(&mut warnings, format_args!(
                         "{} more nodes fail the load balancer's health check on {health_port} likewise",
                         more + 1
                     ));
@@ -403,10 +422,13 @@ pub fn explain(
             && resolved.entry.kind == EntryKind::ClusterIp
             && verdict.outcome == Outcome::Dropped
         {
-            warnings.push(format!(
-                "internalTrafficPolicy Local and no local endpoint on node {}",
-                node.name
-            ));
+            warn(
+                &mut warnings,
+                format_args!(
+                    "internalTrafficPolicy Local and no local endpoint on node {}",
+                    node.name
+                ),
+            );
         }
         if let Err(slot) = seen_rules.binary_search(&rule) {
             seen_rules.insert(slot, rule);
@@ -517,13 +539,16 @@ pub fn explain(
                 last_listed.unwrap_or("the first")
             ));
         }
-        warnings.push(format!(
-            "{omitted_paths} of the {} paths are not listed ({}: {} of new connections); \
+        warn(
+            &mut warnings,
+            format_args!(
+                "{omitted_paths} of the {} paths are not listed ({}: {} of new connections); \
              the pods' shares and the outcome still count every path",
-            omitted_paths + paths.len(),
-            which.join(", and "),
-            omitted_share.percent()
-        ));
+                omitted_paths + paths.len(),
+                which.join(", and "),
+                omitted_share.percent()
+            ),
+        );
     }
     let text_of = |rule: &Rule<'_>| match rule_texts.binary_search_by(|(other, _)| other.cmp(rule))
     {
@@ -548,7 +573,7 @@ pub fn explain(
     }
     let session_affinity_timeout = match service.session_affinity {
         SessionAffinity::ClientIp { timeout_seconds } => {
-            warnings.push(format!(
+            warn(&mut warnings, format_args!(
                 "sessionAffinity ClientIP: after its first connection one client IP sticks to the same endpoint \
                  (per node) for {timeout_seconds} s; the shares hold over many clients, not for one"
             ));
@@ -562,7 +587,7 @@ pub fn explain(
         && !cidrs.iter().any(|cidr| cidr.contains(resolved.client.ip))
     {
         let cidr_list: Vec<String> = cidrs.iter().map(ToString::to_string).collect();
-        warnings.push(format!(
+        warn(&mut warnings, format_args!(
             "the pod's IP {} is outside the cluster CIDR ({}), so kube-proxy's local-traffic detector \
              treats it as an outside source",
             resolved.client.ip,
