@@ -132,13 +132,7 @@ width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
     );
     for label in &scene.labels {
         let class = if label.is_heading { "heading" } else { "muted" };
-        let _ = write!(
-            out,
-            "<text class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            label.at.x,
-            label.at.y,
-            escape(&label.text)
-        );
+        text(&mut out, class, label.at.x, label.at.y, &label.text);
     }
     for shape in &scene.boxes {
         let kind = match shape.kind {
@@ -165,30 +159,13 @@ width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
             r.w,
             r.h
         );
-        let _ = write!(
-            out,
-            "<text class=\"title\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            r.x + 10.0,
-            r.y + 18.0,
-            escape(&shape.title)
-        );
+        text(&mut out, "title", r.x + 10.0, r.y + 18.0, &shape.title);
         for (idx, line) in shape.lines.iter().enumerate() {
-            let _ = write!(
-                out,
-                "<text class=\"muted\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                r.x + 10.0,
-                r.y + 34.0 + 14.0 * idx as f64,
-                escape(line)
-            );
+            text(&mut out, "muted", r.x + 10.0, r.y + 34.0 + 14.0 * idx as f64, line);
         }
         if let Some(alert) = &shape.alert {
-            let _ = write!(
-                out,
-                "<text class=\"alert\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                r.x + 10.0,
-                r.y + 34.0 + 14.0 * shape.lines.len() as f64,
-                escape(alert)
-            );
+            let y = r.y + 34.0 + 14.0 * shape.lines.len() as f64;
+            text(&mut out, "alert", r.x + 10.0, y, alert);
         }
         out.push_str("</g>");
     }
@@ -249,6 +226,13 @@ width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// One `<text>` of a class at (x, y): a call rather than a `write!` inlined at each of the
+/// four places `write` puts one.
+fn text(out: &mut String, class: &str, x: f64, y: f64, content: &str) {
+    let _ =
+        write!(out, "<text class=\"{class}\" x=\"{x:.1}\" y=\"{y:.1}\">{}</text>", escape(content));
 }
 
 fn strip_xml_declaration(svg: &str) -> &str {
