@@ -97,12 +97,31 @@ impl Share {
 impl fmt::Display for Share {
     /// `1/3`, `1/2`, and `1` or `0` for whole numbers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.den == 1 {
-            write!(f, "{}", self.num)
-        } else {
-            write!(f, "{}/{}", self.num, self.den)
+        write_decimal(f, self.num)?;
+        if self.den != 1 {
+            f.write_str("/")?;
+            write_decimal(f, self.den)?;
+        }
+        Ok(())
+    }
+}
+
+/// `n` in decimal digits, as `{}` writes it. By hand: core's `u128` `Display` is about 1.5 KB
+/// of the page's code, and shares are the only `u128` the page prints.
+fn write_decimal(f: &mut fmt::Formatter<'_>, mut n: u128) -> fmt::Result {
+    // u128::MAX has 39 digits.
+    let mut digits = [b'0'; 39];
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
         }
     }
+    let text = digits.get(digits.len() - len..).and_then(|d| std::str::from_utf8(d).ok());
+    f.write_str(text.unwrap_or_default())
 }
 
 impl PartialOrd for Share {
@@ -140,5 +159,14 @@ mod tests {
         assert_eq!(third.percent(), "33.3%");
         assert_eq!(Share::new(1, 0), Share::ZERO);
         assert!(Share::new(1, 4) < Share::new(1, 3));
+    }
+
+    #[test]
+    fn shares_print_their_numbers_as_core_does() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, u128::from(u64::MAX), u128::MAX - 1] {
+            assert_eq!(Share { num: n, den: 1 }.to_string(), n.to_string());
+            let over_n = if n == 1 { "7".to_string() } else { format!("7/{n}") };
+            assert_eq!(Share { num: 7, den: n }.to_string(), over_n);
+        }
     }
 }
