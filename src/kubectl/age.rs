@@ -51,15 +51,36 @@ pub fn human_duration(seconds: i64) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
+/// A decimal `i64` as `str::parse` reads one (an optional sign, then ASCII digits; `None`
+/// when empty or out of range). By hand: the timestamps are the page's only `i64` parse,
+/// and core's generic one is about 700 bytes of its code.
+fn parse_i64(text: &str) -> Option<i64> {
+    let (is_negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for byte in digits.bytes() {
+        let digit = i64::from(char::from(byte).to_digit(10)?);
+        value = value.checked_mul(10)?;
+        value = if is_negative { value.checked_sub(digit)? } else { value.checked_add(digit)? };
+    }
+    Some(value)
+}
+
 /// Parses an RFC 3339 timestamp as the API writes it (`2026-11-25T09:02:11Z`, optionally
 /// with fractional seconds or a `+01:00` offset) into seconds since the Unix epoch.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     let text = text.trim();
     let (date, time) = text.split_once(['T', 't', ' '])?;
     let mut date_parts = date.splitn(3, '-');
-    let year: i64 = date_parts.next()?.parse().ok()?;
-    let month: i64 = date_parts.next()?.parse().ok()?;
-    let day: i64 = date_parts.next()?.parse().ok()?;
+    let year = parse_i64(date_parts.next()?)?;
+    let month = parse_i64(date_parts.next()?)?;
+    let day = parse_i64(date_parts.next()?)?;
     let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
         (clock, 0)
     } else {
@@ -67,15 +88,15 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         let (clock, zone) = time.split_at(sign_at);
         let sign = if zone.starts_with('-') { -1 } else { 1 };
         let (zone_hours, zone_minutes) = zone.get(1..)?.split_once(':')?;
-        let zone_hours: i64 = zone_hours.parse().ok()?;
-        let zone_minutes: i64 = zone_minutes.parse().ok()?;
+        let zone_hours = parse_i64(zone_hours)?;
+        let zone_minutes = parse_i64(zone_minutes)?;
         (clock, sign * (zone_hours * 3600 + zone_minutes * 60))
     };
     let clock = clock.split('.').next()?;
     let mut clock_parts = clock.splitn(3, ':');
-    let hour: i64 = clock_parts.next()?.parse().ok()?;
-    let minute: i64 = clock_parts.next()?.parse().ok()?;
-    let second: i64 = clock_parts.next()?.parse().ok()?;
+    let hour = parse_i64(clock_parts.next()?)?;
+    let minute = parse_i64(clock_parts.next()?)?;
+    let second = parse_i64(clock_parts.next()?)?;
     let is_valid = (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && (0..24).contains(&hour)
@@ -96,4 +117,39 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let day_of_year = (153 * month_index + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parse_i64_reads_what_str_parse_reads() {
+        let texts = [
+            "",
+            "+",
+            "-",
+            "0",
+            "-0",
+            "+0",
+            "007",
+            "2026",
+            "+12",
+            "-12",
+            "1a",
+            " 1",
+            "1 ",
+            "++1",
+            "-+1",
+            "١٢",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999",
+            "12.5",
+            "0x10",
+        ];
+        for text in texts {
+            assert_eq!(super::parse_i64(text), text.parse::<i64>().ok(), "{text}");
+        }
+    }
 }
