@@ -30,7 +30,7 @@ impl<'a> Report<'a> {
         at: &FieldPath,
         field: String,
         message: String,
-        help: String,
+        help: &str,
     ) {
         let span = doc.and_then(|doc| self.parsed.locate(doc, at));
         let diagnostic = Diagnostic {
@@ -38,7 +38,7 @@ impl<'a> Report<'a> {
             span,
             field: (!field.is_empty()).then_some(field),
             message,
-            help: (!help.is_empty()).then_some(help),
+            help: (!help.is_empty()).then(|| help.to_string()),
         };
         // Never the same problem twice (kubectl, too, drops repeated causes).
         let key = problem_key(severity, span, &diagnostic.message);
@@ -57,7 +57,7 @@ impl<'a> Report<'a> {
             &at,
             error.path.to_string(),
             error.message,
-            error.help,
+            &error.help,
         );
     }
 
@@ -66,7 +66,7 @@ impl<'a> Report<'a> {
         doc: Option<DocId>,
         at: &FieldPath,
         message: String,
-        help: String,
+        help: &str,
     ) {
         self.push(Severity::Warning, doc, at, at.to_string(), message, help);
     }
@@ -76,7 +76,7 @@ impl<'a> Report<'a> {
         doc: Option<DocId>,
         at: &FieldPath,
         message: String,
-        help: String,
+        help: &str,
     ) {
         self.push(Severity::Notice, doc, at, at.to_string(), message, help);
     }
@@ -135,8 +135,7 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
                 "no Node given: using the book's three-node kind cluster ({})",
                 names.join(", ")
             ),
-            "paste Node objects (kubectl get nodes -o yaml) to use your own cluster's nodes"
-                .to_string(),
+            "paste Node objects (kubectl get nodes -o yaml) to use your own cluster's nodes",
         );
         defaults
     } else {
@@ -187,7 +186,7 @@ fn latest_documents<'p>(
                 format!(
                     "{kind} {shown} appears again further down; the later one replaces this one"
                 ),
-                "remove one of the two, or rename one".to_string(),
+                "remove one of the two, or rename one",
             );
         }
     }

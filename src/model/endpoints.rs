@@ -55,13 +55,13 @@ pub(crate) fn build_slices(
                 Some(doc),
                 &FieldPath::parse("metadata.labels"),
                 format!("EndpointSlice {name} has no {SERVICE_NAME_LABEL} label, so kube-proxy ignores it"),
-                format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
+                &format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
             ),
             Some(service) if service_names.binary_search(&(namespace.as_str(), service.as_str())).is_err() => report.warning(
                 Some(doc),
                 &FieldPath::parse("metadata.labels").field(SERVICE_NAME_LABEL),
                 format!("EndpointSlice {name} belongs to Service {service}, which is not in namespace {namespace} of the input"),
-                "check the label's value against the Service's name".to_string(),
+                "check the label's value against the Service's name",
             ),
             Some(_) => {}
         }
@@ -172,7 +172,7 @@ pub(crate) fn fill_endpoints(
                     "Service {} has no selector and no EndpointSlice names it, so it has no endpoints",
                     service.name
                 ),
-                format!(
+                &format!(
                     "add spec.selector to pick pods, or paste an EndpointSlice labelled `{SERVICE_NAME_LABEL}: {}`",
                     service.name
                 ),
@@ -204,7 +204,7 @@ pub(crate) fn fill_endpoints(
                     wanted.join(","),
                     service.namespace
                 ),
-                "check the pods' labels and namespace against the selector".to_string(),
+                "check the pods' labels and namespace against the selector",
             );
         }
         warn_about_missing_named_ports(service, &selected, nodes, report);
@@ -457,7 +457,7 @@ fn warn_about_missing_named_ports(
                 port.protocol,
                 lacking.join(", ")
             ),
-            format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
+            &format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
         );
     }
 }

@@ -4,7 +4,7 @@
 use super::allocate::{next_node_ip, next_pod_cidr};
 use super::build::Report;
 use super::field::{FieldError, Value};
-use super::{names, Cidr, DocId, Node, Taint};
+use super::{names, validate, Cidr, DocId, Node, Taint};
 use crate::input::raw;
 use crate::input::span::FieldPath;
 use std::collections::BTreeSet;
@@ -40,7 +40,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
                     Some(doc),
                     &FieldPath::parse("status.addresses"),
                     format!("filled in InternalIP {ip} for node {name} from kind's network 172.18.0.0/16"),
-                    "add status.addresses with `type: InternalIP` to choose the node's address".to_string(),
+                    "add status.addresses with `type: InternalIP` to choose the node's address",
                 );
                 ip
             }
@@ -53,7 +53,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
                     Some(doc),
                     &FieldPath::parse("spec.podCIDR"),
                     format!("filled in podCIDR {cidr} for node {name} from 10.244.0.0/16"),
-                    "set spec.podCIDR to choose the node's pod network".to_string(),
+                    "set spec.podCIDR to choose the node's pod network",
                 );
             }),
         };
@@ -65,8 +65,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
                     Some(doc),
                     &FieldPath::parse("status.conditions"),
                     format!("node {name} has no status: taken as Ready"),
-                    "add a Ready condition under status.conditions to make the node NotReady"
-                        .to_string(),
+                    "add a Ready condition under status.conditions to make the node NotReady",
                 );
                 Some(true)
             }
@@ -130,27 +129,13 @@ fn internal_ip(node: &raw::Node) -> Option<IpAddr> {
 /// The v1 API copies `podCIDR` into `podCIDRs[0]`, so errors name `spec.podCIDRs`.
 fn validate(node: &raw::Node) -> (Vec<FieldError>, Option<Cidr>) {
     let mut errors = Vec::new();
-    match node.metadata.name.as_deref() {
-        None | Some("") => errors.push(
-            FieldError::required(
-                FieldPath::parse("metadata.name"),
-                "name or generateName is required",
-            )
-            .help("give the Node a name under metadata"),
-        ),
-        Some(name) => {
-            for message in names::is_dns1123_subdomain(name) {
-                errors.push(
-                    FieldError::invalid(
-                        FieldPath::parse("metadata.name"),
-                        Value::str(name),
-                        &message,
-                    )
-                    .help("a Node name is lowercase letters, digits, '-' and '.'"),
-                );
-            }
-        }
-    }
+    validate::name_errors(
+        &mut errors,
+        node.metadata.name.as_deref(),
+        names::is_dns1123_subdomain,
+        "Node",
+        "a Node name is lowercase letters, digits, '-' and '.'",
+    );
     let (texts, at): (Vec<String>, FieldPath) = if node.spec.pod_cidrs.is_empty() {
         (node.spec.pod_cidr.iter().cloned().collect(), FieldPath::parse("spec.podCIDR"))
     } else {

@@ -90,8 +90,7 @@ pub(crate) fn build_pods(
                         "status.podIP {} is not an IP address; the pod is taken as having none",
                         quote(text)
                     ),
-                    "write an IPv4 address from the node's podCIDR, or leave the status out"
-                        .to_string(),
+                    "write an IPv4 address from the node's podCIDR, or leave the status out",
                 ),
             }
         }
@@ -114,13 +113,13 @@ pub(crate) fn build_pods(
                 Some(doc),
                 &FieldPath::parse("spec"),
                 format!("pod {name} has no nodeName: it is unscheduled (Pending, no IP), so it is no endpoint"),
-                format!("set spec.nodeName to one of the nodes: {}", node_names.join(", ")),
+                &format!("set spec.nodeName to one of the nodes: {}", node_names.join(", ")),
             ),
             (Some(wanted), None) => report.warning(
                 Some(doc),
                 &FieldPath::parse("spec.nodeName"),
                 format!("pod {name} is on node {wanted}, which is not in the input"),
-                format!("use one of the nodes: {}", node_names.join(", ")),
+                &format!("use one of the nodes: {}", node_names.join(", ")),
             ),
             (Some(_), Some(node)) => {
                 let is_fresh = has_no_status(&raw_pod.status);
@@ -144,7 +143,7 @@ pub(crate) fn build_pods(
                             Some(doc),
                             &FieldPath::parse("status.podIP"),
                             format!("filled in podIP {filled_ip} for pod {name} from {source}"),
-                            "set status.podIP to choose the pod's address".to_string(),
+                            "set status.podIP to choose the pod's address",
                         );
                     }
                 }
@@ -172,7 +171,7 @@ pub(crate) fn build_pods(
                         Some(doc),
                         &FieldPath::parse("status"),
                         format!("pod {name} has no status: taken as Running and Ready on node {}", node.name),
-                        "add status.conditions with `type: Ready, status: \"False\"` to make it unready".to_string(),
+                        "add status.conditions with `type: Ready, status: \"False\"` to make it unready",
                     );
                 }
             }

@@ -137,7 +137,7 @@ pub(crate) fn build_services(
                 Some(doc),
                 &FieldPath::parse("spec.sessionAffinityConfig"),
                 "sessionAffinityConfig is dropped: sessionAffinity is None, so the API server clears it".to_string(),
-                "set `sessionAffinity: ClientIP` to use the timeout".to_string(),
+                "set `sessionAffinity: ClientIP` to use the timeout",
             );
         }
         let namespace = namespace_of(&service.metadata);
@@ -336,7 +336,7 @@ fn finish(
             Some(doc),
             &FieldPath::parse("spec.clusterIP"),
             format!("filled in clusterIP {ip} from {SERVICE_CIDR}"),
-            "set spec.clusterIP to choose the address".to_string(),
+            "set spec.clusterIP to choose the address",
         );
         (Some(IpAddr::V4(ip)), ip.to_string())
     };
@@ -372,7 +372,7 @@ fn finish(
                     Some(doc),
                     &FieldPath::parse("spec.ports").index(idx).field("nodePort"),
                     format!("filled in nodePort {filled} from {NODE_PORT_MIN}-{NODE_PORT_MAX}"),
-                    "set nodePort to choose the port".to_string(),
+                    "set nodePort to choose the port",
                 );
                 Some(filled)
             }
@@ -416,7 +416,7 @@ fn finish(
                 format!(
                     "filled in healthCheckNodePort {port} from {NODE_PORT_MIN}-{NODE_PORT_MAX}"
                 ),
-                "set spec.healthCheckNodePort to choose the port".to_string(),
+                "set spec.healthCheckNodePort to choose the port",
             );
             Some(port)
         }
@@ -502,7 +502,7 @@ fn ingress(
                                 "load balancer ingress ip {} is not an IP address; ignored",
                                 quote(text)
                             ),
-                            "write the load balancer's IP address".to_string(),
+                            "write the load balancer's IP address",
                         );
                         continue;
                     }
@@ -520,7 +520,7 @@ fn ingress(
             Some(doc),
             &FieldPath::parse("spec.loadBalancerClass"),
             format!("no load balancer controller for loadBalancerClass {} assigns an address, so EXTERNAL-IP stays <pending>", quote(class)),
-            "remove loadBalancerClass to let the default controller (MetalLB in kind) serve the Service".to_string(),
+            "remove loadBalancerClass to let the default controller (MetalLB in kind) serve the Service",
         );
         return Vec::new();
     }
@@ -529,7 +529,7 @@ fn ingress(
             Some(doc),
             &at,
             "no load balancer in this cluster assigns an address, so EXTERNAL-IP stays <pending>; the Service is still reachable through its node ports".to_string(),
-            "turn on load balancer support (as installing MetalLB would) to get an ingress IP".to_string(),
+            "turn on load balancer support (as installing MetalLB would) to get an ingress IP",
         );
         return Vec::new();
     }
@@ -545,7 +545,7 @@ fn ingress(
                     Some(doc),
                     &FieldPath::parse("spec.loadBalancerIP"),
                     format!("loadBalancerIP {text} is not a free address of the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}, so EXTERNAL-IP stays <pending>"),
-                    "remove loadBalancerIP and the pool picks an address, or choose a free one from the pool".to_string(),
+                    "remove loadBalancerIP and the pool picks an address, or choose a free one from the pool",
                 );
                 return Vec::new();
             }
@@ -557,7 +557,7 @@ fn ingress(
                 Some(doc),
                 &at,
                 format!("filled in load balancer ingress IP {ip} from the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}"),
-                "set status.loadBalancer.ingress to choose the address".to_string(),
+                "set status.loadBalancer.ingress to choose the address",
             );
             vec![LoadBalancerIngress { ip: Some(ip), hostname: None, ip_mode: IpMode::Vip }]
         }
@@ -566,7 +566,7 @@ fn ingress(
                 Some(doc),
                 &at,
                 format!("the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST} is used up, so EXTERNAL-IP stays <pending>"),
-                "use fewer LoadBalancer Services, or set their status.loadBalancer.ingress".to_string(),
+                "use fewer LoadBalancer Services, or set their status.loadBalancer.ingress",
             );
             Vec::new()
         }

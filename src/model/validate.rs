@@ -212,21 +212,8 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     let mut errors = Vec::new();
     let spec = &service.spec;
     let metadata = &service.metadata;
-    match metadata.name.as_deref() {
-        None | Some("") => errors.push(
-            FieldError::required(path("metadata.name"), "name or generateName is required")
-                .help("give the Service a name under metadata"),
-        ),
-        Some(name) => {
-            for message in names::is_dns1035_label(name) {
-                errors.push(
-                    FieldError::invalid(path("metadata.name"), Value::str(name), &message)
-                        .help("a Service name is lowercase letters, digits and '-', starts with a letter and ends with a letter or digit (it becomes a DNS name)"),
-                );
-            }
-        }
-    }
-    errors.extend(namespace_errors(metadata));
+    name_errors(&mut errors, metadata.name.as_deref(), names::is_dns1035_label, "Service", "a Service name is lowercase letters, digits and '-', starts with a letter and ends with a letter or digit (it becomes a DNS name)");
+    namespace_errors(&mut errors, metadata);
 
     let is_headless = is_headless(spec);
     let type_ = spec.type_.as_deref().unwrap_or("");
@@ -276,12 +263,14 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                         .help("set externalName to the DNS name the Service stands for"),
                 );
             } else {
-                for message in names::is_dns1123_subdomain(cname) {
-                    errors.push(
-                        FieldError::invalid(path("spec.externalName"), Value::str(cname), &message)
-                            .help("write a DNS name such as my.database.example.com"),
-                    );
-                }
+                invalid_each(
+                    &mut errors,
+                    &path("spec.externalName"),
+                    None,
+                    cname,
+                    names::is_dns1123_subdomain(cname),
+                    "write a DNS name such as my.database.example.com",
+                );
             }
         }
         _ => {}
@@ -296,20 +285,8 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     if let Some(selector) = &spec.selector {
         for (key, value) in selector {
             let at = path("spec.selector").field(key);
-            for message in names::is_qualified_name(key) {
-                errors.push(
-                    FieldError::invalid(path("spec.selector"), Value::str(key), &message)
-                        .at(at.clone())
-                        .help("a label key is a name of letters, digits, '-', '_' and '.', optionally prefixed by a DNS subdomain and '/'"),
-                );
-            }
-            for message in names::is_valid_label_value(value) {
-                errors.push(
-                    FieldError::invalid(path("spec.selector"), Value::str(value), &message)
-                        .at(at.clone())
-                        .help("a label value is at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"),
-                );
-            }
+            invalid_each(&mut errors, &path("spec.selector"), Some(&at), key, names::is_qualified_name(key), "a label key is a name of letters, digits, '-', '_' and '.', optionally prefixed by a DNS subdomain and '/'");
+            invalid_each(&mut errors, &path("spec.selector"), Some(&at), value, names::is_valid_label_value(value), "a label value is at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
         }
     }
 
@@ -350,12 +327,14 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                     .help("write an IP address that routes to one of the nodes"),
             ),
             Some(ip) => {
-                for message in names::non_special_ip_errors(text, ip) {
-                    errors
-                        .push(FieldError::invalid(ip_path.clone(), Value::str(text), &message).help(
-                        "use an address that routes to one of the nodes, not a special-purpose one",
-                    ));
-                }
+                invalid_each(
+                    &mut errors,
+                    &ip_path,
+                    None,
+                    text,
+                    names::non_special_ip_errors(text, ip),
+                    "use an address that routes to one of the nodes, not a special-purpose one",
+                );
             }
         }
     }
@@ -454,14 +433,14 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
         );
     }
     if let Some(class) = spec.load_balancer_class.as_deref() {
-        for message in names::is_qualified_name(class) {
-            errors.push(
-                FieldError::invalid(path("spec.loadBalancerClass"), Value::str(class), &message)
-                    .help(
-                    "a load balancer class is a label-style name such as example.com/internal-vip",
-                ),
-            );
-        }
+        invalid_each(
+            &mut errors,
+            &path("spec.loadBalancerClass"),
+            None,
+            class,
+            names::is_qualified_name(class),
+            "a load balancer class is a label-style name such as example.com/internal-vip",
+        );
     }
 
     errors.extend(external_traffic_policy(spec));
@@ -497,12 +476,7 @@ fn service_port(
                 .help("a Service with several ports must name each one, e.g. `name: http`"),
         );
     } else if !name.is_empty() {
-        for message in names::is_dns1123_label(name) {
-            errors.push(
-                FieldError::invalid(at.field("name"), Value::str(name), &message)
-                    .help("a port name is lowercase letters, digits and '-', starting and ending with a letter or digit"),
-            );
-        }
+        invalid_each(&mut errors, &at.field("name"), None, name, names::is_dns1123_label(name), "a port name is lowercase letters, digits and '-', starting and ending with a letter or digit");
         if !insert_new(port_names, name.to_string()) {
             errors.push(
                 FieldError::duplicate(at.field("name"), Value::str(name))
@@ -537,24 +511,19 @@ fn service_port(
             );
         }
         Some(raw::IntOrString::String(target)) => {
-            for message in names::is_valid_port_name(target) {
-                errors.push(
-                    FieldError::invalid(at.field("targetPort"), Value::str(target), &message)
-                        .help("write a port number without quotes, or the name of a container port (lowercase letters, digits and '-', at most 15 characters)"),
-                );
-            }
+            invalid_each(&mut errors, &at.field("targetPort"), None, target, names::is_valid_port_name(target), "write a port number without quotes, or the name of a container port (lowercase letters, digits and '-', at most 15 characters)");
         }
         Some(raw::IntOrString::Int(_)) | None => {}
     }
     if let Some(app_protocol) = port.app_protocol.as_deref() {
-        for message in names::is_qualified_name(app_protocol) {
-            errors.push(
-                FieldError::invalid(at.field("appProtocol"), Value::str(app_protocol), &message)
-                    .help(
-                    "use a protocol name such as http, or a prefixed one such as kubernetes.io/h2c",
-                ),
-            );
-        }
+        invalid_each(
+            &mut errors,
+            &at.field("appProtocol"),
+            None,
+            app_protocol,
+            names::is_qualified_name(app_protocol),
+            "use a protocol name such as http, or a prefixed one such as kubernetes.io/h2c",
+        );
     }
     errors
 }
@@ -610,37 +579,74 @@ fn external_traffic_policy(spec: &raw::ServiceSpec) -> Vec<FieldError> {
 }
 
 /// `metadata.namespace`, when given, is a DNS-1123 label.
-fn namespace_errors(metadata: &raw::ObjectMeta) -> Vec<FieldError> {
+fn namespace_errors(errors: &mut Vec<FieldError>, metadata: &raw::ObjectMeta) {
     let Some(namespace) = metadata.namespace.as_deref().filter(|ns| !ns.is_empty()) else {
-        return Vec::new();
+        return;
     };
-    names::is_dns1123_label(namespace)
-        .into_iter()
-        .map(|message| {
-            FieldError::invalid(path("metadata.namespace"), Value::str(namespace), &message)
-                .help("a namespace name is lowercase letters, digits and '-'")
-        })
-        .collect()
+    let messages = names::is_dns1123_label(namespace);
+    if !messages.is_empty() {
+        invalid_each(
+            errors,
+            &path("metadata.namespace"),
+            None,
+            namespace,
+            messages,
+            "a namespace name is lowercase letters, digits and '-'",
+        );
+    }
+}
+
+/// `metadata.name`: required, then one error per message of `check`. One function for
+/// every kind, so the page compiles these checks once.
+pub(crate) fn name_errors(
+    errors: &mut Vec<FieldError>,
+    name: Option<&str>,
+    check: fn(&str) -> Vec<String>,
+    kind: &str,
+    help: &str,
+) {
+    match name {
+        None | Some("") => errors.push(
+            FieldError::required(path("metadata.name"), "name or generateName is required")
+                .help(format!("give the {kind} a name under metadata")),
+        ),
+        Some(name) => {
+            let messages = check(name);
+            if !messages.is_empty() {
+                invalid_each(errors, &path("metadata.name"), None, name, messages, help);
+            }
+        }
+    }
+}
+
+/// One `field.Invalid` for `value` at `path` (pointing at `at` when given) per message of a
+/// name check: one function, so the page compiles this loop once rather than at each check.
+pub(crate) fn invalid_each(
+    errors: &mut Vec<FieldError>,
+    path: &FieldPath,
+    at: Option<&FieldPath>,
+    value: &str,
+    messages: Vec<String>,
+    help: &str,
+) {
+    for message in messages {
+        let mut error = FieldError::invalid(path.clone(), Value::str(value), &message).help(help);
+        error.at = at.cloned();
+        errors.push(error);
+    }
 }
 
 /// `ValidatePod`'s name and `validateContainerPorts` for every container (facts 7.6).
 pub(crate) fn pod(pod: &raw::Pod) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    match pod.metadata.name.as_deref() {
-        None | Some("") => errors.push(
-            FieldError::required(path("metadata.name"), "name or generateName is required")
-                .help("give the Pod a name under metadata"),
-        ),
-        Some(name) => {
-            for message in names::is_dns1123_subdomain(name) {
-                errors.push(
-                    FieldError::invalid(path("metadata.name"), Value::str(name), &message)
-                        .help("a Pod name is lowercase letters, digits, '-' and '.'"),
-                );
-            }
-        }
-    }
-    errors.extend(namespace_errors(&pod.metadata));
+    name_errors(
+        &mut errors,
+        pod.metadata.name.as_deref(),
+        names::is_dns1123_subdomain,
+        "Pod",
+        "a Pod name is lowercase letters, digits, '-' and '.'",
+    );
+    namespace_errors(&mut errors, &pod.metadata);
     for (list, containers) in
         [("containers", &pod.spec.containers), ("initContainers", &pod.spec.init_containers)]
     {
@@ -661,12 +667,7 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
         if let Some(name) = port.name.as_deref().filter(|name| !name.is_empty()) {
             let messages = names::is_valid_port_name(name);
             if !messages.is_empty() {
-                for message in messages {
-                    errors.push(
-                        FieldError::invalid(at.field("name"), Value::str(name), &message)
-                            .help("a container port name is at most 15 lowercase letters, digits and '-', with at least one letter"),
-                    );
-                }
+                invalid_each(&mut errors, &at.field("name"), None, name, messages, "a container port name is at most 15 lowercase letters, digits and '-', with at least one letter");
             } else if !insert_new(&mut port_names, name) {
                 errors.push(
                     FieldError::duplicate(at.field("name"), Value::str(name))
@@ -708,21 +709,14 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
 /// The parts of `ValidateEndpointSlice` that decide what kube-proxy can read.
 pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    match slice.metadata.name.as_deref() {
-        None | Some("") => errors.push(
-            FieldError::required(path("metadata.name"), "name or generateName is required")
-                .help("give the EndpointSlice a name under metadata"),
-        ),
-        Some(name) => {
-            for message in names::is_dns1123_subdomain(name) {
-                errors.push(
-                    FieldError::invalid(path("metadata.name"), Value::str(name), &message)
-                        .help("an EndpointSlice name is lowercase letters, digits, '-' and '.'"),
-                );
-            }
-        }
-    }
-    errors.extend(namespace_errors(&slice.metadata));
+    name_errors(
+        &mut errors,
+        slice.metadata.name.as_deref(),
+        names::is_dns1123_subdomain,
+        "EndpointSlice",
+        "an EndpointSlice name is lowercase letters, digits, '-' and '.'",
+    );
+    namespace_errors(&mut errors, &slice.metadata);
     let address_type = slice.address_type.as_deref().unwrap_or("");
     if address_type.is_empty() {
         errors.push(
@@ -754,12 +748,14 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
             };
             match parsed {
                 Some(ip) if ip.is_ipv6() == wanted_v6 => {
-                    for message in names::non_special_ip_errors(address, ip) {
-                        errors.push(
-                            FieldError::invalid(at.clone(), Value::str(address), &message)
-                                .help("use a pod's or a host's address, not a special-purpose one"),
-                        );
-                    }
+                    invalid_each(
+                        &mut errors,
+                        &at,
+                        None,
+                        address,
+                        names::non_special_ip_errors(address, ip),
+                        "use a pod's or a host's address, not a special-purpose one",
+                    );
                 }
                 _ => errors.push(
                     FieldError::invalid(
@@ -775,12 +771,14 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
     for (idx, port) in slice.ports.iter().enumerate() {
         let at = path("ports").index(idx);
         if let Some(name) = port.name.as_deref().filter(|name| !name.is_empty()) {
-            for message in names::is_dns1123_label(name) {
-                errors.push(
-                    FieldError::invalid(at.field("name"), Value::str(name), &message)
-                        .help("use the Service port's name exactly"),
-                );
-            }
+            invalid_each(
+                &mut errors,
+                &at.field("name"),
+                None,
+                name,
+                names::is_dns1123_label(name),
+                "use the Service port's name exactly",
+            );
         }
         if let Some(number) = port.port {
             if !names::is_valid_port_num(number) {
