@@ -56,40 +56,42 @@ pub(crate) fn cluster_ips_related_fields(
     let cluster_ip = spec.cluster_ip.as_deref().unwrap_or("");
     if !cluster_ip.is_empty() {
         if spec.cluster_ips.first().is_some_and(|first| first != cluster_ip) {
-            errors.push(
+            push(
+                &mut errors,
                 FieldError::invalid(
                     cluster_ips_path.clone(),
                     cluster_ips_value(),
                     "first value must match `clusterIP`",
-                )
-                .help(
-                    "make the first entry of clusterIPs equal to clusterIP, or set only clusterIP",
                 ),
+                "make the first entry of clusterIPs equal to clusterIP, or set only clusterIP",
             );
         }
     } else if !spec.cluster_ips.is_empty() {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::invalid(
                 cluster_ips_path.clone(),
                 cluster_ips_value(),
                 "must be empty when `clusterIP` is not specified",
-            )
-            .help("set clusterIP to the first entry of clusterIPs as well, or leave both out"),
+            ),
+            "set clusterIP to the first entry of clusterIPs as well, or leave both out",
         );
     }
     let mut seen = Vec::new();
     for (idx, family) in spec.ip_families.iter().enumerate() {
         let family_path = path("spec.ipFamilies").index(idx);
         if family != "IPv4" && family != "IPv6" {
-            errors.push(
-                FieldError::not_supported(family_path.clone(), family, &["IPv4", "IPv6"])
-                    .help("use IPv4 (or IPv6 on a dual-stack cluster)"),
+            push(
+                &mut errors,
+                FieldError::not_supported(family_path.clone(), family, &["IPv4", "IPv6"]),
+                "use IPv4 (or IPv6 on a dual-stack cluster)",
             );
         }
         if !insert_new(&mut seen, family.as_str()) {
-            errors.push(
-                FieldError::duplicate(family_path, Value::str(family))
-                    .help("list each IP family once"),
+            push(
+                &mut errors,
+                FieldError::duplicate(family_path, Value::str(family)),
+                "list each IP family once",
             );
         }
     }
@@ -98,35 +100,34 @@ pub(crate) fn cluster_ips_related_fields(
         if idx == 0 && ip == "None" {
             if spec.cluster_ips.len() > 1 {
                 has_invalid_ips = true;
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::invalid(
                         cluster_ips_path.clone(),
                         cluster_ips_value(),
                         "'None' must be the first and only value",
                     )
-                    .at(cluster_ips_at(original, None))
-                    .help("a headless Service has clusterIPs: [None] and nothing else"),
+                    .at(cluster_ips_at(original, None)),
+                    "a headless Service has clusterIPs: [None] and nothing else",
                 );
             }
             continue;
         }
         if names::parse_ip(ip).is_none() {
             has_invalid_ips = true;
-            errors.push(
-                FieldError::invalid(cluster_ips_path.index(idx), Value::str(ip), names::INVALID_IP)
-                    .at(cluster_ips_at(original, Some(idx)))
-                    .help("write an IPv4 address from the Service CIDR 10.96.0.0/12, `None` for a headless Service, or leave it out and the cluster picks one"),
-            );
+            push(&mut errors, FieldError::invalid(cluster_ips_path.index(idx), Value::str(ip), names::INVALID_IP)
+                    .at(cluster_ips_at(original, Some(idx))), "write an IPv4 address from the Service CIDR 10.96.0.0/12, `None` for a headless Service, or leave it out and the cluster picks one");
         }
     }
     if spec.cluster_ips.len() > 2 {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::invalid(
                 cluster_ips_path.clone(),
                 cluster_ips_value(),
                 "may only hold up to 2 values",
-            )
-            .help("give at most one address per IP family"),
+            ),
+            "give at most one address per IP family",
         );
     }
     if has_invalid_ips {
@@ -141,13 +142,14 @@ pub(crate) fn cluster_ips_related_fields(
             .collect();
         let families = usize::from(is_v6.contains(&false)) + usize::from(is_v6.contains(&true));
         if families != spec.cluster_ips.len() {
-            errors.push(
+            push(
+                &mut errors,
                 FieldError::invalid(
                     cluster_ips_path.clone(),
                     cluster_ips_value(),
                     "may specify no more than one IP for each IP family",
-                )
-                .help("give at most one IPv4 and one IPv6 address"),
+                ),
+                "give at most one IPv4 and one IPv6 address",
             );
         }
     }
@@ -155,25 +157,27 @@ pub(crate) fn cluster_ips_related_fields(
         for (idx, (ip, family)) in spec.cluster_ips.iter().zip(&spec.ip_families).enumerate() {
             let is_v6 = names::parse_ip(ip).is_some_and(|ip| ip.is_ipv6());
             if family == "IPv4" && is_v6 {
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::invalid(
                         cluster_ips_path.index(idx),
                         Value::str(ip),
                         &format!("expected an IPv4 value as indicated by `ipFamilies[{idx}]`"),
                     )
-                    .at(cluster_ips_at(original, Some(idx)))
-                    .help("make clusterIPs and ipFamilies agree"),
+                    .at(cluster_ips_at(original, Some(idx))),
+                    "make clusterIPs and ipFamilies agree",
                 );
             }
             if family == "IPv6" && !is_v6 {
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::invalid(
                         cluster_ips_path.index(idx),
                         Value::str(ip),
                         &format!("expected an IPv6 value as indicated by `ipFamilies[{idx}]`"),
                     )
-                    .at(cluster_ips_at(original, Some(idx)))
-                    .help("make clusterIPs and ipFamilies agree"),
+                    .at(cluster_ips_at(original, Some(idx))),
+                    "make clusterIPs and ipFamilies agree",
                 );
             }
         }
@@ -197,11 +201,8 @@ pub(crate) fn cluster_ips_related_fields(
             } else {
                 cluster_ips_at(original, Some(idx))
             };
-            errors.push(
-                FieldError::invalid(path("spec.ipFamilies").index(idx), Value::str(family), "not configured on this cluster")
-                    .at(at)
-                    .help("svcroute simulates an IPv4 single-stack cluster like kind's default; use an IPv4 address"),
-            );
+            push(&mut errors, FieldError::invalid(path("spec.ipFamilies").index(idx), Value::str(family), "not configured on this cluster")
+                    .at(at), "svcroute simulates an IPv4 single-stack cluster like kind's default; use an IPv4 address");
         }
     }
     errors
@@ -218,49 +219,54 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     let is_headless = is_headless(spec);
     let type_ = spec.type_.as_deref().unwrap_or("");
     if spec.ports.is_empty() && !is_headless && type_ != "ExternalName" {
-        errors.push(
-            FieldError::required(path("spec.ports"), "")
-                .help("list at least one port under spec.ports"),
+        push(
+            &mut errors,
+            FieldError::required(path("spec.ports"), ""),
+            "list at least one port under spec.ports",
         );
     }
     match type_ {
         "LoadBalancer" | "NodePort" if is_headless => {
-            errors.push(
+            push(
+                &mut errors,
                 FieldError::invalid(
                     path("spec.clusterIPs").index(0),
                     Value::str("None"),
                     &format!("may not be set to 'None' for {type_} services"),
                 )
-                .at(cluster_ips_at(&original.spec, Some(0)))
-                .help(format!("a {type_} Service needs a cluster IP: remove `clusterIP: None`")),
+                .at(cluster_ips_at(&original.spec, Some(0))),
+                &format!("a {type_} Service needs a cluster IP: remove `clusterIP: None`"),
             );
         }
         "ExternalName" => {
             if !spec.cluster_ips.is_empty() {
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::forbidden(
                         path("spec.clusterIPs"),
                         "may not be set for ExternalName services",
                     )
-                    .at(cluster_ips_at(&original.spec, None))
-                    .help("remove clusterIP: an ExternalName Service is only a DNS alias"),
+                    .at(cluster_ips_at(&original.spec, None)),
+                    "remove clusterIP: an ExternalName Service is only a DNS alias",
                 );
             }
             if !spec.ip_families.is_empty() {
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::forbidden(
                         path("spec.ipFamilies"),
                         "may not be set for ExternalName services",
-                    )
-                    .help("remove ipFamilies: an ExternalName Service is only a DNS alias"),
+                    ),
+                    "remove ipFamilies: an ExternalName Service is only a DNS alias",
                 );
             }
             let external_name = spec.external_name.as_deref().unwrap_or("");
             let cname = external_name.strip_suffix('.').unwrap_or(external_name);
             if cname.is_empty() {
-                errors.push(
-                    FieldError::required(path("spec.externalName"), "")
-                        .help("set externalName to the DNS name the Service stands for"),
+                push(
+                    &mut errors,
+                    FieldError::required(path("spec.externalName"), ""),
+                    "set externalName to the DNS name the Service stands for",
                 );
             } else {
                 invalid_each(
@@ -299,21 +305,19 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                 .and_then(|client_ip| client_ip.timeout_seconds);
             if let Some(timeout) = timeout {
                 if timeout <= 0 || timeout > 86400 {
-                    errors.push(
-                        FieldError::invalid(
+                    push(&mut errors, FieldError::invalid(
                             path("spec.sessionAffinityConfig.clientIP.timeoutSeconds"),
                             Value::Int(timeout),
                             "must be greater than 0 and less than 86400",
-                        )
-                        .help("choose a timeout from 1 to 86400 seconds, or leave it out for 10800 (3 hours)"),
-                    );
+                        ), "choose a timeout from 1 to 86400 seconds, or leave it out for 10800 (3 hours)");
                 }
             }
         }
         "None" => {}
-        other => errors.push(
-            FieldError::not_supported(path("spec.sessionAffinity"), other, &["ClientIP", "None"])
-                .help("use None, or ClientIP to send each client to the same pod"),
+        other => push(
+            &mut errors,
+            FieldError::not_supported(path("spec.sessionAffinity"), other, &["ClientIP", "None"]),
+            "use None, or ClientIP to send each client to the same pod",
         ),
     }
 
@@ -322,9 +326,10 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     for (idx, text) in spec.external_ips.iter().enumerate() {
         let ip_path = path("spec.externalIPs").index(idx);
         match names::parse_ip(text) {
-            None => errors.push(
-                FieldError::invalid(ip_path, Value::str(text), names::INVALID_IP)
-                    .help("write an IP address that routes to one of the nodes"),
+            None => push(
+                &mut errors,
+                FieldError::invalid(ip_path, Value::str(text), names::INVALID_IP),
+                "write an IP address that routes to one of the nodes",
             ),
             Some(ip) => {
                 invalid_each(
@@ -340,18 +345,17 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     }
 
     if !SERVICE_TYPES.contains(&type_) {
-        errors.push(FieldError::not_supported(path("spec.type"), type_, &SERVICE_TYPES).help(
+        push(
+            &mut errors,
+            FieldError::not_supported(path("spec.type"), type_, &SERVICE_TYPES),
             "use ClusterIP, NodePort, LoadBalancer or ExternalName (the spelling and case matter)",
-        ));
+        );
     }
 
     if type_ == "ClusterIP" {
         for (idx, port) in spec.ports.iter().enumerate() {
             if port.node_port.unwrap_or(0) != 0 {
-                errors.push(
-                    FieldError::forbidden(port_path(idx).field("nodePort"), "may not be used when `type` is 'ClusterIP'")
-                        .help("remove nodePort, or set `type: NodePort` (or LoadBalancer) to open the port on every node"),
-                );
+                push(&mut errors, FieldError::forbidden(port_path(idx).field("nodePort"), "may not be used when `type` is 'ClusterIP'"), "remove nodePort, or set `type: NodePort` (or LoadBalancer) to open the port on every node");
             }
         }
     }
@@ -363,9 +367,10 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
             continue;
         }
         if !insert_new(&mut node_ports, (port.protocol.as_deref(), node_port)) {
-            errors.push(
-                FieldError::duplicate(port_path(idx).field("nodePort"), Value::Int(node_port))
-                    .help("give each port its own nodePort, or leave nodePort out and the cluster picks one"),
+            push(
+                &mut errors,
+                FieldError::duplicate(port_path(idx).field("nodePort"), Value::Int(node_port)),
+                "give each port its own nodePort, or leave nodePort out and the cluster picks one",
             );
         }
     }
@@ -379,57 +384,58 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                 "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{number}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
                 go_quote(&protocol)
             );
-            errors.push(
-                FieldError::duplicate(port_path(idx), Value::Go(key))
-                    .help(format!("port {number}/{protocol} is listed twice: remove one, or give it another port number")),
-            );
+            push(&mut errors, FieldError::duplicate(port_path(idx), Value::Go(key)), &format!("port {number}/{protocol} is listed twice: remove one, or give it another port number"));
         }
     }
 
     if !spec.load_balancer_source_ranges.is_empty() {
         let ranges_path = path("spec.LoadBalancerSourceRanges");
         if type_ != "LoadBalancer" {
-            errors.push(
+            push(
+                &mut errors,
                 FieldError::forbidden(
                     ranges_path.clone(),
                     "may only be used when `type` is 'LoadBalancer'",
                 )
-                .at(path("spec.loadBalancerSourceRanges"))
-                .help("remove loadBalancerSourceRanges, or set `type: LoadBalancer`"),
+                .at(path("spec.loadBalancerSourceRanges")),
+                "remove loadBalancerSourceRanges, or set `type: LoadBalancer`",
             );
         }
         for (idx, range) in spec.load_balancer_source_ranges.iter().enumerate() {
             let range = range.trim();
             if names::parse_cidr(range).is_none() {
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::invalid(
                         ranges_path.index(idx),
                         Value::str(range),
                         names::INVALID_CIDR,
                     )
-                    .at(path("spec.loadBalancerSourceRanges").index(idx))
-                    .help("write a network as address/prefix, such as 203.0.113.0/24"),
+                    .at(path("spec.loadBalancerSourceRanges").index(idx)),
+                    "write a network as address/prefix, such as 203.0.113.0/24",
                 );
             }
         }
     }
 
     if original.spec.allocate_load_balancer_node_ports.is_some() && type_ != "LoadBalancer" {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::forbidden(
                 path("spec.allocateLoadBalancerNodePorts"),
                 "may only be used when `type` is 'LoadBalancer'",
-            )
-            .help("remove allocateLoadBalancerNodePorts, or set `type: LoadBalancer`"),
+            ),
+            "remove allocateLoadBalancerNodePorts, or set `type: LoadBalancer`",
         );
     }
     if spec.load_balancer_class.is_some() && type_ != "LoadBalancer" {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::forbidden(
                 path("spec.loadBalancerClass"),
                 "may only be used when `type` is 'LoadBalancer'",
-            )
-            .help("remove loadBalancerClass, or set `type: LoadBalancer`"),
+            ),
+            "remove loadBalancerClass, or set `type: LoadBalancer`",
         );
     }
     if let Some(class) = spec.load_balancer_class.as_deref() {
@@ -447,13 +453,14 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
 
     match spec.internal_traffic_policy.as_deref() {
         None | Some("Cluster") | Some("Local") => {}
-        Some(other) => errors.push(
+        Some(other) => push(
+            &mut errors,
             FieldError::not_supported(
                 path("spec.internalTrafficPolicy"),
                 other,
                 &["Cluster", "Local"],
-            )
-            .help("use Cluster, or Local to keep in-cluster traffic on the client's node"),
+            ),
+            "use Cluster, or Local to keep in-cluster traffic on the client's node",
         ),
     }
     errors
@@ -470,44 +477,48 @@ fn service_port(
     let at = port_path(idx);
     let name = port.name.as_deref().unwrap_or("");
     if require_name && name.is_empty() {
-        errors.push(
-            FieldError::required(at.field("name"), "")
-                .at(at.clone())
-                .help("a Service with several ports must name each one, e.g. `name: http`"),
+        push(
+            &mut errors,
+            FieldError::required(at.field("name"), "").at(at.clone()),
+            "a Service with several ports must name each one, e.g. `name: http`",
         );
     } else if !name.is_empty() {
         invalid_each(&mut errors, &at.field("name"), None, name, names::is_dns1123_label(name), "a port name is lowercase letters, digits and '-', starting and ending with a letter or digit");
         if !insert_new(port_names, name.to_string()) {
-            errors.push(
-                FieldError::duplicate(at.field("name"), Value::str(name))
-                    .help("give each port a different name"),
+            push(
+                &mut errors,
+                FieldError::duplicate(at.field("name"), Value::str(name)),
+                "give each port a different name",
             );
         }
     }
     let number = port.port.unwrap_or(0);
     if !names::is_valid_port_num(number) {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::invalid(at.field("port"), Value::Int(number), names::INVALID_PORT_NUM)
-                .at(if port.port.is_some() { at.field("port") } else { at.clone() })
-                .help("choose a port from 1 to 65535"),
+                .at(if port.port.is_some() { at.field("port") } else { at.clone() }),
+            "choose a port from 1 to 65535",
         );
     }
     let protocol = port.protocol.as_deref().unwrap_or("");
     if !PROTOCOLS.contains(&protocol) {
-        errors.push(
-            FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS)
-                .help("use TCP, UDP or SCTP in capitals; HTTP and the like go in appProtocol"),
+        push(
+            &mut errors,
+            FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS),
+            "use TCP, UDP or SCTP in capitals; HTTP and the like go in appProtocol",
         );
     }
     match &port.target_port {
         Some(raw::IntOrString::Int(target)) if !names::is_valid_port_num(*target) => {
-            errors.push(
+            push(
+                &mut errors,
                 FieldError::invalid(
                     at.field("targetPort"),
                     Value::Int(*target),
                     names::INVALID_PORT_NUM,
-                )
-                .help("choose a container port from 1 to 65535, or the name of a container port"),
+                ),
+                "choose a container port from 1 to 65535, or the name of a container port",
             );
         }
         Some(raw::IntOrString::String(target)) => {
@@ -534,45 +545,41 @@ fn external_traffic_policy(spec: &raw::ServiceSpec) -> Vec<FieldError> {
     let policy = spec.external_traffic_policy.as_deref().unwrap_or("");
     if !super::defaults::is_externally_accessible(spec) {
         if !policy.is_empty() {
-            errors.push(
-                FieldError::invalid(
+            push(&mut errors, FieldError::invalid(
                     path("spec.externalTrafficPolicy"),
                     Value::str(policy),
                     "may only be set for externally-accessible services",
-                )
-                .help("remove externalTrafficPolicy, or make the Service reachable from outside (type NodePort or LoadBalancer, or externalIPs)"),
-            );
+                ), "remove externalTrafficPolicy, or make the Service reachable from outside (type NodePort or LoadBalancer, or externalIPs)");
         }
     } else if policy != "Cluster" && policy != "Local" {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::not_supported(
                 path("spec.externalTrafficPolicy"),
                 policy,
                 &["Cluster", "Local"],
-            )
-            .help("use Cluster, or Local to keep the client's address and avoid a second hop"),
+            ),
+            "use Cluster, or Local to keep the client's address and avoid a second hop",
         );
     }
     let health_check_node_port = spec.health_check_node_port.unwrap_or(0);
     if !super::defaults::needs_health_check(spec) {
         if health_check_node_port != 0 {
-            errors.push(
-                FieldError::invalid(
+            push(&mut errors, FieldError::invalid(
                     path("spec.healthCheckNodePort"),
                     Value::Int(health_check_node_port),
                     "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
-                )
-                .help("remove healthCheckNodePort: only a LoadBalancer Service with externalTrafficPolicy Local has one"),
-            );
+                ), "remove healthCheckNodePort: only a LoadBalancer Service with externalTrafficPolicy Local has one");
         }
     } else if health_check_node_port != 0 && !names::is_valid_port_num(health_check_node_port) {
-        errors.push(
+        push(
+            &mut errors,
             FieldError::invalid(
                 path("spec.healthCheckNodePort"),
                 Value::Int(health_check_node_port),
                 names::INVALID_PORT_NUM,
-            )
-            .help("choose a port from 30000 to 32767, or leave it out and the cluster picks one"),
+            ),
+            "choose a port from 30000 to 32767, or leave it out and the cluster picks one",
         );
     }
     errors
@@ -606,9 +613,10 @@ pub(crate) fn name_errors(
     help: &str,
 ) {
     match name {
-        None | Some("") => errors.push(
-            FieldError::required(path("metadata.name"), "name or generateName is required")
-                .help(format!("give the {kind} a name under metadata")),
+        None | Some("") => push(
+            errors,
+            FieldError::required(path("metadata.name"), "name or generateName is required"),
+            &format!("give the {kind} a name under metadata"),
         ),
         Some(name) => {
             let messages = check(name);
@@ -669,37 +677,42 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
             if !messages.is_empty() {
                 invalid_each(&mut errors, &at.field("name"), None, name, messages, "a container port name is at most 15 lowercase letters, digits and '-', with at least one letter");
             } else if !insert_new(&mut port_names, name) {
-                errors.push(
-                    FieldError::duplicate(at.field("name"), Value::str(name))
-                        .help("give each port of a container a different name"),
+                push(
+                    &mut errors,
+                    FieldError::duplicate(at.field("name"), Value::str(name)),
+                    "give each port of a container a different name",
                 );
             }
         }
         match port.container_port.unwrap_or(0) {
-            0 => errors.push(
-                FieldError::required(at.field("containerPort"), "")
-                    .at(if port.container_port.is_some() {
+            0 => push(
+                &mut errors,
+                FieldError::required(at.field("containerPort"), "").at(
+                    if port.container_port.is_some() {
                         at.field("containerPort")
                     } else {
                         at.clone()
-                    })
-                    .help("set containerPort to the port the container listens on"),
+                    },
+                ),
+                "set containerPort to the port the container listens on",
             ),
-            number if !names::is_valid_port_num(number) => errors.push(
+            number if !names::is_valid_port_num(number) => push(
+                &mut errors,
                 FieldError::invalid(
                     at.field("containerPort"),
                     Value::Int(number),
                     names::INVALID_PORT_NUM,
-                )
-                .help("choose a port from 1 to 65535"),
+                ),
+                "choose a port from 1 to 65535",
             ),
             _ => {}
         }
         let protocol = port.protocol.as_deref().filter(|p| !p.is_empty()).unwrap_or("TCP");
         if !PROTOCOLS.contains(&protocol) {
-            errors.push(
-                FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS)
-                    .help("use TCP, UDP or SCTP in capitals"),
+            push(
+                &mut errors,
+                FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS),
+                "use TCP, UDP or SCTP in capitals",
             );
         }
     }
@@ -719,23 +732,26 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
     namespace_errors(&mut errors, &slice.metadata);
     let address_type = slice.address_type.as_deref().unwrap_or("");
     if address_type.is_empty() {
-        errors.push(
-            FieldError::required(path("addressType"), "")
-                .help("set addressType: IPv4 (or IPv6, or FQDN)"),
+        push(
+            &mut errors,
+            FieldError::required(path("addressType"), ""),
+            "set addressType: IPv4 (or IPv6, or FQDN)",
         );
     } else if !["FQDN", "IPv4", "IPv6"].contains(&address_type) {
-        errors.push(
-            FieldError::not_supported(path("addressType"), address_type, &["FQDN", "IPv4", "IPv6"])
-                .help("use IPv4, IPv6 or FQDN"),
+        push(
+            &mut errors,
+            FieldError::not_supported(path("addressType"), address_type, &["FQDN", "IPv4", "IPv6"]),
+            "use IPv4, IPv6 or FQDN",
         );
     }
     for (endpoint_idx, endpoint) in slice.endpoints.iter().enumerate() {
         let addresses_path = path("endpoints").index(endpoint_idx).field("addresses");
         if endpoint.addresses.is_empty() {
-            errors.push(
+            push(
+                &mut errors,
                 FieldError::required(addresses_path.clone(), "must contain at least 1 address")
-                    .at(path("endpoints").index(endpoint_idx))
-                    .help("give the endpoint its address under addresses"),
+                    .at(path("endpoints").index(endpoint_idx)),
+                "give the endpoint its address under addresses",
             );
         }
         for (idx, address) in endpoint.addresses.iter().enumerate() {
@@ -757,13 +773,14 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
                         "use a pod's or a host's address, not a special-purpose one",
                     );
                 }
-                _ => errors.push(
+                _ => push(
+                    &mut errors,
                     FieldError::invalid(
                         at,
                         Value::str(address),
                         &format!("must be a valid {family} address"),
-                    )
-                    .help(format!("write an {family} address, matching addressType")),
+                    ),
+                    &format!("write an {family} address, matching addressType"),
                 ),
             }
         }
@@ -782,25 +799,33 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
         }
         if let Some(number) = port.port {
             if !names::is_valid_port_num(number) {
-                errors.push(
+                push(
+                    &mut errors,
                     FieldError::invalid(
                         at.field("port"),
                         Value::Int(number),
                         names::INVALID_PORT_NUM,
-                    )
-                    .help("choose a port from 1 to 65535"),
+                    ),
+                    "choose a port from 1 to 65535",
                 );
             }
         }
         let protocol = port.protocol.as_deref().unwrap_or("TCP");
         if !PROTOCOLS.contains(&protocol) {
-            errors.push(
-                FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS)
-                    .help("use TCP, UDP or SCTP in capitals"),
+            push(
+                &mut errors,
+                FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS),
+                "use TCP, UDP or SCTP in capitals",
             );
         }
     }
     errors
+}
+
+/// Pushes `error` with its `help`: one call at each check instead of a builder chain and a
+/// push compiled at each.
+fn push(errors: &mut Vec<FieldError>, error: FieldError, help: &str) {
+    errors.push(error.help(help));
 }
 
 /// Adds `item` to `seen` unless it is there already, answering as `BTreeSet::insert` does.
