@@ -61,7 +61,14 @@ impl<'a> Report<'a> {
         );
     }
 
-    pub(crate) fn warning(
+    /// A warning about the field at `at` (`spec.ports[0].nodePort`) of document `doc`: the
+    /// path as text, parsed here once rather than built at each caller.
+    pub(crate) fn warning(&mut self, doc: Option<DocId>, at: &str, message: String, help: &str) {
+        self.warning_at(doc, &FieldPath::parse(at), message, help);
+    }
+
+    /// [`Report::warning`] for a path that text cannot spell (a label key with dots).
+    pub(crate) fn warning_at(
         &mut self,
         doc: Option<DocId>,
         at: &FieldPath,
@@ -71,7 +78,12 @@ impl<'a> Report<'a> {
         self.push(Severity::Warning, doc, at, at.to_string(), message, help);
     }
 
-    pub(crate) fn notice(
+    /// A notice about the field at `at`, as [`Report::warning`].
+    pub(crate) fn notice(&mut self, doc: Option<DocId>, at: &str, message: String, help: &str) {
+        self.notice_at(doc, &FieldPath::parse(at), message, help);
+    }
+
+    pub(crate) fn notice_at(
         &mut self,
         doc: Option<DocId>,
         at: &FieldPath,
@@ -130,7 +142,7 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
         let names: Vec<&str> = defaults.iter().map(|node| node.name.as_str()).collect();
         report.notice(
             None,
-            &FieldPath::root(),
+            "",
             format!(
                 "no Node given: using the book's three-node kind cluster ({})",
                 names.join(", ")
@@ -182,7 +194,7 @@ fn latest_documents<'p>(
             let shown = if kind == "Node" { name.clone() } else { format!("{namespace}/{name}") };
             report.warning(
                 Some(earlier),
-                &FieldPath::parse("metadata.name"),
+                "metadata.name",
                 format!(
                     "{kind} {shown} appears again further down; the later one replaces this one"
                 ),

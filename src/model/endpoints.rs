@@ -51,13 +51,11 @@ pub(crate) fn build_slices(
         let name = raw_slice.metadata.name.clone().unwrap_or_default();
         let service_name = raw_slice.metadata.labels.get(SERVICE_NAME_LABEL).cloned();
         match &service_name {
-            None => report.warning(
-                Some(doc),
-                &FieldPath::parse("metadata.labels"),
+            None => report.warning(Some(doc), "metadata.labels",
                 format!("EndpointSlice {name} has no {SERVICE_NAME_LABEL} label, so kube-proxy ignores it"),
                 &format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
             ),
-            Some(service) if service_names.binary_search(&(namespace.as_str(), service.as_str())).is_err() => report.warning(
+            Some(service) if service_names.binary_search(&(namespace.as_str(), service.as_str())).is_err() => report.warning_at(
                 Some(doc),
                 &FieldPath::parse("metadata.labels").field(SERVICE_NAME_LABEL),
                 format!("EndpointSlice {name} belongs to Service {service}, which is not in namespace {namespace} of the input"),
@@ -165,9 +163,7 @@ pub(crate) fn fill_endpoints(
             continue;
         }
         let Some(selector) = &service.selector else {
-            report.warning(
-                Some(service.doc),
-                &FieldPath::parse("spec"),
+            report.warning(Some(service.doc), "spec",
                 format!(
                     "Service {} has no selector and no EndpointSlice names it, so it has no endpoints",
                     service.name
@@ -198,7 +194,7 @@ pub(crate) fn fill_endpoints(
                 selector.iter().map(|(key, value)| format!("{key}={value}")).collect();
             report.warning(
                 Some(service.doc),
-                &FieldPath::parse("spec.selector"),
+                "spec.selector",
                 format!(
                     "selector {} matches no pod in namespace {}",
                     wanted.join(","),
@@ -449,7 +445,7 @@ fn warn_about_missing_named_ports(
         }
         let port_label =
             if port.name.is_empty() { port.port.to_string() } else { port.name.clone() };
-        report.warning(
+        report.warning_at(
             Some(service.doc),
             &FieldPath::parse("spec.ports").index(port_idx).field("targetPort"),
             format!(

@@ -36,9 +36,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             None => {
                 let Some(ip) = next_node_ip(node_idx, &used_ips) else { continue };
                 used_ips.insert(ip);
-                report.notice(
-                    Some(doc),
-                    &FieldPath::parse("status.addresses"),
+                report.notice(Some(doc), "status.addresses",
                     format!("filled in InternalIP {ip} for node {name} from kind's network 172.18.0.0/16"),
                     "add status.addresses with `type: InternalIP` to choose the node's address",
                 );
@@ -51,7 +49,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
                 used_cidrs.push(*cidr);
                 report.notice(
                     Some(doc),
-                    &FieldPath::parse("spec.podCIDR"),
+                    "spec.podCIDR",
                     format!("filled in podCIDR {cidr} for node {name} from 10.244.0.0/16"),
                     "set spec.podCIDR to choose the node's pod network",
                 );
@@ -63,7 +61,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             None if conditions.is_empty() => {
                 report.notice(
                     Some(doc),
-                    &FieldPath::parse("status.conditions"),
+                    "status.conditions",
                     format!("node {name} has no status: taken as Ready"),
                     "add a Ready condition under status.conditions to make the node NotReady",
                 );

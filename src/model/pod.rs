@@ -8,7 +8,6 @@ use super::node::node_named;
 use super::{names, validate, ContainerPort, DocId, Node, Pod, Protocol};
 use crate::diagnostic::quote;
 use crate::input::raw;
-use crate::input::span::FieldPath;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -85,7 +84,7 @@ pub(crate) fn build_pods(
                 }
                 None => report.warning(
                     Some(*doc),
-                    &FieldPath::parse("status.podIP"),
+                    "status.podIP",
                     format!(
                         "status.podIP {} is not an IP address; the pod is taken as having none",
                         quote(text)
@@ -109,15 +108,11 @@ pub(crate) fn build_pods(
         let mut ip = reported_ip(raw_pod).and_then(names::parse_ip);
 
         match (&node_name, node) {
-            (None, _) => report.warning(
-                Some(doc),
-                &FieldPath::parse("spec"),
+            (None, _) => report.warning(Some(doc), "spec",
                 format!("pod {name} has no nodeName: it is unscheduled (Pending, no IP), so it is no endpoint"),
                 &format!("set spec.nodeName to one of the nodes: {}", node_names.join(", ")),
             ),
-            (Some(wanted), None) => report.warning(
-                Some(doc),
-                &FieldPath::parse("spec.nodeName"),
+            (Some(wanted), None) => report.warning(Some(doc), "spec.nodeName",
                 format!("pod {name} is on node {wanted}, which is not in the input"),
                 &format!("use one of the nodes: {}", node_names.join(", ")),
             ),
@@ -139,9 +134,7 @@ pub(crate) fn build_pods(
                         status.pod_ip = Some(filled_ip.to_string());
                         status.pod_ips = vec![raw::PodIp { ip: Some(filled_ip.to_string()) }];
                         status.host_ip = Some(node.internal_ip.to_string());
-                        report.notice(
-                            Some(doc),
-                            &FieldPath::parse("status.podIP"),
+                        report.notice(Some(doc), "status.podIP",
                             format!("filled in podIP {filled_ip} for pod {name} from {source}"),
                             "set status.podIP to choose the pod's address",
                         );
@@ -167,9 +160,7 @@ pub(crate) fn build_pods(
                         .filter(|container| container.restart_policy.as_deref() == Some("Always"))
                         .map(running_status)
                         .collect();
-                    report.notice(
-                        Some(doc),
-                        &FieldPath::parse("status"),
+                    report.notice(Some(doc), "status",
                         format!("pod {name} has no status: taken as Running and Ready on node {}", node.name),
                         "add status.conditions with `type: Ready, status: \"False\"` to make it unready",
                     );

@@ -133,9 +133,7 @@ pub(crate) fn build_services(
         if original.spec.session_affinity_config.is_some()
             && service.spec.session_affinity_config.is_none()
         {
-            report.notice(
-                Some(doc),
-                &FieldPath::parse("spec.sessionAffinityConfig"),
+            report.notice(Some(doc), "spec.sessionAffinityConfig",
                 "sessionAffinityConfig is dropped: sessionAffinity is None, so the API server clears it".to_string(),
                 "set `sessionAffinity: ClientIP` to use the timeout",
             );
@@ -334,7 +332,7 @@ fn finish(
         };
         report.notice(
             Some(doc),
-            &FieldPath::parse("spec.clusterIP"),
+            "spec.clusterIP",
             format!("filled in clusterIP {ip} from {SERVICE_CIDR}"),
             "set spec.clusterIP to choose the address",
         );
@@ -368,7 +366,7 @@ fn finish(
                         filled
                     }
                 };
-                report.notice(
+                report.notice_at(
                     Some(doc),
                     &FieldPath::parse("spec.ports").index(idx).field("nodePort"),
                     format!("filled in nodePort {filled} from {NODE_PORT_MIN}-{NODE_PORT_MAX}"),
@@ -412,7 +410,7 @@ fn finish(
             };
             report.notice(
                 Some(doc),
-                &FieldPath::parse("spec.healthCheckNodePort"),
+                "spec.healthCheckNodePort",
                 format!(
                     "filled in healthCheckNodePort {port} from {NODE_PORT_MIN}-{NODE_PORT_MAX}"
                 ),
@@ -495,7 +493,7 @@ fn ingress(
                 Some(text) => match names::parse_ip(text) {
                     Some(ip) => Some(ip),
                     None => {
-                        report.warning(
+                        report.warning_at(
                             Some(doc),
                             &FieldPath::parse("status.loadBalancer.ingress").index(idx).field("ip"),
                             format!(
@@ -514,11 +512,8 @@ fn ingress(
         }
         return ingress;
     }
-    let at = FieldPath::parse("status.loadBalancer.ingress");
     if let Some(class) = service.spec.load_balancer_class.as_deref() {
-        report.notice(
-            Some(doc),
-            &FieldPath::parse("spec.loadBalancerClass"),
+        report.notice(Some(doc), "spec.loadBalancerClass",
             format!("no load balancer controller for loadBalancerClass {} assigns an address, so EXTERNAL-IP stays <pending>", quote(class)),
             "remove loadBalancerClass to let the default controller (MetalLB in kind) serve the Service",
         );
@@ -527,7 +522,7 @@ fn ingress(
     if !options.has_load_balancer_support {
         report.notice(
             Some(doc),
-            &at,
+            "status.loadBalancer.ingress",
             "no load balancer in this cluster assigns an address, so EXTERNAL-IP stays <pending>; the Service is still reachable through its node ports".to_string(),
             "turn on load balancer support (as installing MetalLB would) to get an ingress IP",
         );
@@ -541,9 +536,7 @@ fn ingress(
         Some(text) => match names::parse_ip(text) {
             Some(ip) if lb_ips.claim(ip) => Some(ip),
             _ => {
-                report.warning(
-                    Some(doc),
-                    &FieldPath::parse("spec.loadBalancerIP"),
+                report.warning(Some(doc), "spec.loadBalancerIP",
                     format!("loadBalancerIP {text} is not a free address of the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}, so EXTERNAL-IP stays <pending>"),
                     "remove loadBalancerIP and the pool picks an address, or choose a free one from the pool",
                 );
@@ -554,8 +547,8 @@ fn ingress(
     match ip {
         Some(ip) => {
             report.notice(
-                Some(doc),
-                &at,
+            Some(doc),
+            "status.loadBalancer.ingress",
                 format!("filled in load balancer ingress IP {ip} from the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}"),
                 "set status.loadBalancer.ingress to choose the address",
             );
@@ -563,8 +556,8 @@ fn ingress(
         }
         None => {
             report.warning(
-                Some(doc),
-                &at,
+            Some(doc),
+            "status.loadBalancer.ingress",
                 format!("the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST} is used up, so EXTERNAL-IP stays <pending>"),
                 "use fewer LoadBalancer Services, or set their status.loadBalancer.ingress",
             );
