@@ -63,6 +63,16 @@ impl<'a> Report<'a> {
 
     /// A warning about the field at `at` (`spec.ports[0].nodePort`) of document `doc`: the
     /// path as text, parsed here once rather than built at each caller.
+    /// Reports each of `errors` for the object in document `doc`; true when there was any,
+    /// so that the object is left out. One loop for every kind of object.
+    pub(crate) fn rejects(&mut self, doc: DocId, errors: Vec<FieldError>) -> bool {
+        let is_rejected = !errors.is_empty();
+        for error in errors {
+            self.error(doc, error);
+        }
+        is_rejected
+    }
+
     pub(crate) fn warning(&mut self, doc: Option<DocId>, at: &str, message: String, help: &str) {
         self.warning_at(doc, &FieldPath::parse(at), message, help);
     }

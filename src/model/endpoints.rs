@@ -40,11 +40,7 @@ pub(crate) fn build_slices(
             .collect(),
     );
     for &(doc, raw_slice) in docs {
-        let errors = validate::endpoint_slice(raw_slice);
-        if !errors.is_empty() {
-            for error in errors {
-                report.error(doc, error);
-            }
+        if report.rejects(doc, validate::endpoint_slice(raw_slice)) {
             continue;
         }
         let namespace = namespace_of(&raw_slice.metadata);

@@ -15,12 +15,8 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
     let mut accepted: Vec<(DocId, &raw::Node, Option<Cidr>)> = Vec::new();
     for &(doc, node) in docs {
         let (errors, pod_cidr) = validate(node);
-        if errors.is_empty() {
+        if !report.rejects(doc, errors) {
             accepted.push((doc, node, pod_cidr));
-        } else {
-            for error in errors {
-                report.error(doc, error);
-            }
         }
     }
 

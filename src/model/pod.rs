@@ -62,13 +62,8 @@ pub(crate) fn build_pods(
 ) -> Vec<Pod> {
     let mut accepted: Vec<(DocId, &raw::Pod)> = Vec::new();
     for &(doc, pod) in docs {
-        let errors = validate::pod(pod);
-        if errors.is_empty() {
+        if !report.rejects(doc, validate::pod(pod)) {
             accepted.push((doc, pod));
-        } else {
-            for error in errors {
-                report.error(doc, error);
-            }
         }
     }
     crate::sort::sort_by_key(&mut accepted, |&(_, pod)| {

@@ -116,18 +116,14 @@ pub(crate) fn build_services(
         let claims = match claim(&service, original, &mut ips, &mut node_ports) {
             Ok(claims) => claims,
             Err(errors) => {
-                for error in errors {
-                    report.error(doc, error);
-                }
+                report.rejects(doc, errors);
                 continue;
             }
         };
         let errors = validate::service(&service, original);
         if !errors.is_empty() {
             claims.release(&mut ips, &mut node_ports);
-            for error in errors {
-                report.error(doc, error);
-            }
+            report.rejects(doc, errors);
             continue;
         }
         if original.spec.session_affinity_config.is_some()
