@@ -56,24 +56,20 @@ pub(crate) fn cluster_ips_related_fields(
     let cluster_ip = spec.cluster_ip.as_deref().unwrap_or("");
     if !cluster_ip.is_empty() {
         if spec.cluster_ips.first().is_some_and(|first| first != cluster_ip) {
-            push(
+            invalid(
                 &mut errors,
-                FieldError::invalid(
-                    cluster_ips_path.clone(),
-                    cluster_ips_value(),
-                    "first value must match `clusterIP`",
-                ),
+                cluster_ips_path.clone(),
+                cluster_ips_value(),
+                "first value must match `clusterIP`",
                 "make the first entry of clusterIPs equal to clusterIP, or set only clusterIP",
             );
         }
     } else if !spec.cluster_ips.is_empty() {
-        push(
+        invalid(
             &mut errors,
-            FieldError::invalid(
-                cluster_ips_path.clone(),
-                cluster_ips_value(),
-                "must be empty when `clusterIP` is not specified",
-            ),
+            cluster_ips_path.clone(),
+            cluster_ips_value(),
+            "must be empty when `clusterIP` is not specified",
             "set clusterIP to the first entry of clusterIPs as well, or leave both out",
         );
     }
@@ -81,18 +77,16 @@ pub(crate) fn cluster_ips_related_fields(
     for (idx, family) in spec.ip_families.iter().enumerate() {
         let family_path = path("spec.ipFamilies").index(idx);
         if family != "IPv4" && family != "IPv6" {
-            push(
+            not_supported(
                 &mut errors,
-                FieldError::not_supported(family_path.clone(), family, &["IPv4", "IPv6"]),
+                family_path.clone(),
+                family,
+                &["IPv4", "IPv6"],
                 "use IPv4 (or IPv6 on a dual-stack cluster)",
             );
         }
         if !insert_new(&mut seen, family.as_str()) {
-            push(
-                &mut errors,
-                FieldError::duplicate(family_path, Value::str(family)),
-                "list each IP family once",
-            );
+            duplicate(&mut errors, family_path, Value::str(family), "list each IP family once");
         }
     }
     let mut has_invalid_ips = false;
@@ -120,13 +114,11 @@ pub(crate) fn cluster_ips_related_fields(
         }
     }
     if spec.cluster_ips.len() > 2 {
-        push(
+        invalid(
             &mut errors,
-            FieldError::invalid(
-                cluster_ips_path.clone(),
-                cluster_ips_value(),
-                "may only hold up to 2 values",
-            ),
+            cluster_ips_path.clone(),
+            cluster_ips_value(),
+            "may only hold up to 2 values",
             "give at most one address per IP family",
         );
     }
@@ -142,13 +134,11 @@ pub(crate) fn cluster_ips_related_fields(
             .collect();
         let families = usize::from(is_v6.contains(&false)) + usize::from(is_v6.contains(&true));
         if families != spec.cluster_ips.len() {
-            push(
+            invalid(
                 &mut errors,
-                FieldError::invalid(
-                    cluster_ips_path.clone(),
-                    cluster_ips_value(),
-                    "may specify no more than one IP for each IP family",
-                ),
+                cluster_ips_path.clone(),
+                cluster_ips_value(),
+                "may specify no more than one IP for each IP family",
                 "give at most one IPv4 and one IPv6 address",
             );
         }
@@ -219,11 +209,7 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     let is_headless = is_headless(spec);
     let type_ = spec.type_.as_deref().unwrap_or("");
     if spec.ports.is_empty() && !is_headless && type_ != "ExternalName" {
-        push(
-            &mut errors,
-            FieldError::required(path("spec.ports"), ""),
-            "list at least one port under spec.ports",
-        );
+        required(&mut errors, path("spec.ports"), "", "list at least one port under spec.ports");
     }
     match type_ {
         "LoadBalancer" | "NodePort" if is_headless => {
@@ -251,21 +237,20 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                 );
             }
             if !spec.ip_families.is_empty() {
-                push(
+                forbidden(
                     &mut errors,
-                    FieldError::forbidden(
-                        path("spec.ipFamilies"),
-                        "may not be set for ExternalName services",
-                    ),
+                    path("spec.ipFamilies"),
+                    "may not be set for ExternalName services",
                     "remove ipFamilies: an ExternalName Service is only a DNS alias",
                 );
             }
             let external_name = spec.external_name.as_deref().unwrap_or("");
             let cname = external_name.strip_suffix('.').unwrap_or(external_name);
             if cname.is_empty() {
-                push(
+                required(
                     &mut errors,
-                    FieldError::required(path("spec.externalName"), ""),
+                    path("spec.externalName"),
+                    "",
                     "set externalName to the DNS name the Service stands for",
                 );
             } else {
@@ -305,18 +290,16 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                 .and_then(|client_ip| client_ip.timeout_seconds);
             if let Some(timeout) = timeout {
                 if timeout <= 0 || timeout > 86400 {
-                    push(&mut errors, FieldError::invalid(
-                            path("spec.sessionAffinityConfig.clientIP.timeoutSeconds"),
-                            Value::Int(timeout),
-                            "must be greater than 0 and less than 86400",
-                        ), "choose a timeout from 1 to 86400 seconds, or leave it out for 10800 (3 hours)");
+                    invalid(&mut errors, path("spec.sessionAffinityConfig.clientIP.timeoutSeconds"), Value::Int(timeout), "must be greater than 0 and less than 86400", "choose a timeout from 1 to 86400 seconds, or leave it out for 10800 (3 hours)");
                 }
             }
         }
         "None" => {}
-        other => push(
+        other => not_supported(
             &mut errors,
-            FieldError::not_supported(path("spec.sessionAffinity"), other, &["ClientIP", "None"]),
+            path("spec.sessionAffinity"),
+            other,
+            &["ClientIP", "None"],
             "use None, or ClientIP to send each client to the same pod",
         ),
     }
@@ -326,9 +309,11 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     for (idx, text) in spec.external_ips.iter().enumerate() {
         let ip_path = path("spec.externalIPs").index(idx);
         match names::parse_ip(text) {
-            None => push(
+            None => invalid(
                 &mut errors,
-                FieldError::invalid(ip_path, Value::str(text), names::INVALID_IP),
+                ip_path,
+                Value::str(text),
+                names::INVALID_IP,
                 "write an IP address that routes to one of the nodes",
             ),
             Some(ip) => {
@@ -345,9 +330,11 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     }
 
     if !SERVICE_TYPES.contains(&type_) {
-        push(
+        not_supported(
             &mut errors,
-            FieldError::not_supported(path("spec.type"), type_, &SERVICE_TYPES),
+            path("spec.type"),
+            type_,
+            &SERVICE_TYPES,
             "use ClusterIP, NodePort, LoadBalancer or ExternalName (the spelling and case matter)",
         );
     }
@@ -355,7 +342,7 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     if type_ == "ClusterIP" {
         for (idx, port) in spec.ports.iter().enumerate() {
             if port.node_port.unwrap_or(0) != 0 {
-                push(&mut errors, FieldError::forbidden(port_path(idx).field("nodePort"), "may not be used when `type` is 'ClusterIP'"), "remove nodePort, or set `type: NodePort` (or LoadBalancer) to open the port on every node");
+                forbidden(&mut errors, port_path(idx).field("nodePort"), "may not be used when `type` is 'ClusterIP'", "remove nodePort, or set `type: NodePort` (or LoadBalancer) to open the port on every node");
             }
         }
     }
@@ -367,9 +354,10 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
             continue;
         }
         if !insert_new(&mut node_ports, (port.protocol.as_deref(), node_port)) {
-            push(
+            duplicate(
                 &mut errors,
-                FieldError::duplicate(port_path(idx).field("nodePort"), Value::Int(node_port)),
+                port_path(idx).field("nodePort"),
+                Value::Int(node_port),
                 "give each port its own nodePort, or leave nodePort out and the cluster picks one",
             );
         }
@@ -384,7 +372,7 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
                 "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{number}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
                 go_quote(&protocol)
             );
-            push(&mut errors, FieldError::duplicate(port_path(idx), Value::Go(key)), &format!("port {number}/{protocol} is listed twice: remove one, or give it another port number"));
+            duplicate(&mut errors, port_path(idx), Value::Go(key), &format!("port {number}/{protocol} is listed twice: remove one, or give it another port number"));
         }
     }
 
@@ -419,22 +407,18 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     }
 
     if original.spec.allocate_load_balancer_node_ports.is_some() && type_ != "LoadBalancer" {
-        push(
+        forbidden(
             &mut errors,
-            FieldError::forbidden(
-                path("spec.allocateLoadBalancerNodePorts"),
-                "may only be used when `type` is 'LoadBalancer'",
-            ),
+            path("spec.allocateLoadBalancerNodePorts"),
+            "may only be used when `type` is 'LoadBalancer'",
             "remove allocateLoadBalancerNodePorts, or set `type: LoadBalancer`",
         );
     }
     if spec.load_balancer_class.is_some() && type_ != "LoadBalancer" {
-        push(
+        forbidden(
             &mut errors,
-            FieldError::forbidden(
-                path("spec.loadBalancerClass"),
-                "may only be used when `type` is 'LoadBalancer'",
-            ),
+            path("spec.loadBalancerClass"),
+            "may only be used when `type` is 'LoadBalancer'",
             "remove loadBalancerClass, or set `type: LoadBalancer`",
         );
     }
@@ -453,13 +437,11 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
 
     match spec.internal_traffic_policy.as_deref() {
         None | Some("Cluster") | Some("Local") => {}
-        Some(other) => push(
+        Some(other) => not_supported(
             &mut errors,
-            FieldError::not_supported(
-                path("spec.internalTrafficPolicy"),
-                other,
-                &["Cluster", "Local"],
-            ),
+            path("spec.internalTrafficPolicy"),
+            other,
+            &["Cluster", "Local"],
             "use Cluster, or Local to keep in-cluster traffic on the client's node",
         ),
     }
@@ -485,9 +467,10 @@ fn service_port(
     } else if !name.is_empty() {
         invalid_each(&mut errors, &at.field("name"), None, name, names::is_dns1123_label(name), "a port name is lowercase letters, digits and '-', starting and ending with a letter or digit");
         if !insert_new(port_names, name.to_string()) {
-            push(
+            duplicate(
                 &mut errors,
-                FieldError::duplicate(at.field("name"), Value::str(name)),
+                at.field("name"),
+                Value::str(name),
                 "give each port a different name",
             );
         }
@@ -503,21 +486,21 @@ fn service_port(
     }
     let protocol = port.protocol.as_deref().unwrap_or("");
     if !PROTOCOLS.contains(&protocol) {
-        push(
+        not_supported(
             &mut errors,
-            FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS),
+            at.field("protocol"),
+            protocol,
+            &PROTOCOLS,
             "use TCP, UDP or SCTP in capitals; HTTP and the like go in appProtocol",
         );
     }
     match &port.target_port {
         Some(raw::IntOrString::Int(target)) if !names::is_valid_port_num(*target) => {
-            push(
+            invalid(
                 &mut errors,
-                FieldError::invalid(
-                    at.field("targetPort"),
-                    Value::Int(*target),
-                    names::INVALID_PORT_NUM,
-                ),
+                at.field("targetPort"),
+                Value::Int(*target),
+                names::INVALID_PORT_NUM,
                 "choose a container port from 1 to 65535, or the name of a container port",
             );
         }
@@ -545,40 +528,28 @@ fn external_traffic_policy(spec: &raw::ServiceSpec) -> Vec<FieldError> {
     let policy = spec.external_traffic_policy.as_deref().unwrap_or("");
     if !super::defaults::is_externally_accessible(spec) {
         if !policy.is_empty() {
-            push(&mut errors, FieldError::invalid(
-                    path("spec.externalTrafficPolicy"),
-                    Value::str(policy),
-                    "may only be set for externally-accessible services",
-                ), "remove externalTrafficPolicy, or make the Service reachable from outside (type NodePort or LoadBalancer, or externalIPs)");
+            invalid(&mut errors, path("spec.externalTrafficPolicy"), Value::str(policy), "may only be set for externally-accessible services", "remove externalTrafficPolicy, or make the Service reachable from outside (type NodePort or LoadBalancer, or externalIPs)");
         }
     } else if policy != "Cluster" && policy != "Local" {
-        push(
+        not_supported(
             &mut errors,
-            FieldError::not_supported(
-                path("spec.externalTrafficPolicy"),
-                policy,
-                &["Cluster", "Local"],
-            ),
+            path("spec.externalTrafficPolicy"),
+            policy,
+            &["Cluster", "Local"],
             "use Cluster, or Local to keep the client's address and avoid a second hop",
         );
     }
     let health_check_node_port = spec.health_check_node_port.unwrap_or(0);
     if !super::defaults::needs_health_check(spec) {
         if health_check_node_port != 0 {
-            push(&mut errors, FieldError::invalid(
-                    path("spec.healthCheckNodePort"),
-                    Value::Int(health_check_node_port),
-                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
-                ), "remove healthCheckNodePort: only a LoadBalancer Service with externalTrafficPolicy Local has one");
+            invalid(&mut errors, path("spec.healthCheckNodePort"), Value::Int(health_check_node_port), "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", "remove healthCheckNodePort: only a LoadBalancer Service with externalTrafficPolicy Local has one");
         }
     } else if health_check_node_port != 0 && !names::is_valid_port_num(health_check_node_port) {
-        push(
+        invalid(
             &mut errors,
-            FieldError::invalid(
-                path("spec.healthCheckNodePort"),
-                Value::Int(health_check_node_port),
-                names::INVALID_PORT_NUM,
-            ),
+            path("spec.healthCheckNodePort"),
+            Value::Int(health_check_node_port),
+            names::INVALID_PORT_NUM,
             "choose a port from 30000 to 32767, or leave it out and the cluster picks one",
         );
     }
@@ -613,9 +584,10 @@ pub(crate) fn name_errors(
     help: &str,
 ) {
     match name {
-        None | Some("") => push(
+        None | Some("") => required(
             errors,
-            FieldError::required(path("metadata.name"), "name or generateName is required"),
+            path("metadata.name"),
+            "name or generateName is required",
             &format!("give the {kind} a name under metadata"),
         ),
         Some(name) => {
@@ -677,9 +649,10 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
             if !messages.is_empty() {
                 invalid_each(&mut errors, &at.field("name"), None, name, messages, "a container port name is at most 15 lowercase letters, digits and '-', with at least one letter");
             } else if !insert_new(&mut port_names, name) {
-                push(
+                duplicate(
                     &mut errors,
-                    FieldError::duplicate(at.field("name"), Value::str(name)),
+                    at.field("name"),
+                    Value::str(name),
                     "give each port of a container a different name",
                 );
             }
@@ -696,22 +669,22 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
                 ),
                 "set containerPort to the port the container listens on",
             ),
-            number if !names::is_valid_port_num(number) => push(
+            number if !names::is_valid_port_num(number) => invalid(
                 &mut errors,
-                FieldError::invalid(
-                    at.field("containerPort"),
-                    Value::Int(number),
-                    names::INVALID_PORT_NUM,
-                ),
+                at.field("containerPort"),
+                Value::Int(number),
+                names::INVALID_PORT_NUM,
                 "choose a port from 1 to 65535",
             ),
             _ => {}
         }
         let protocol = port.protocol.as_deref().filter(|p| !p.is_empty()).unwrap_or("TCP");
         if !PROTOCOLS.contains(&protocol) {
-            push(
+            not_supported(
                 &mut errors,
-                FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS),
+                at.field("protocol"),
+                protocol,
+                &PROTOCOLS,
                 "use TCP, UDP or SCTP in capitals",
             );
         }
@@ -732,15 +705,13 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
     namespace_errors(&mut errors, &slice.metadata);
     let address_type = slice.address_type.as_deref().unwrap_or("");
     if address_type.is_empty() {
-        push(
-            &mut errors,
-            FieldError::required(path("addressType"), ""),
-            "set addressType: IPv4 (or IPv6, or FQDN)",
-        );
+        required(&mut errors, path("addressType"), "", "set addressType: IPv4 (or IPv6, or FQDN)");
     } else if !["FQDN", "IPv4", "IPv6"].contains(&address_type) {
-        push(
+        not_supported(
             &mut errors,
-            FieldError::not_supported(path("addressType"), address_type, &["FQDN", "IPv4", "IPv6"]),
+            path("addressType"),
+            address_type,
+            &["FQDN", "IPv4", "IPv6"],
             "use IPv4, IPv6 or FQDN",
         );
     }
@@ -773,13 +744,11 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
                         "use a pod's or a host's address, not a special-purpose one",
                     );
                 }
-                _ => push(
+                _ => invalid(
                     &mut errors,
-                    FieldError::invalid(
-                        at,
-                        Value::str(address),
-                        &format!("must be a valid {family} address"),
-                    ),
+                    at,
+                    Value::str(address),
+                    &format!("must be a valid {family} address"),
                     &format!("write an {family} address, matching addressType"),
                 ),
             }
@@ -799,22 +768,22 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
         }
         if let Some(number) = port.port {
             if !names::is_valid_port_num(number) {
-                push(
+                invalid(
                     &mut errors,
-                    FieldError::invalid(
-                        at.field("port"),
-                        Value::Int(number),
-                        names::INVALID_PORT_NUM,
-                    ),
+                    at.field("port"),
+                    Value::Int(number),
+                    names::INVALID_PORT_NUM,
                     "choose a port from 1 to 65535",
                 );
             }
         }
         let protocol = port.protocol.as_deref().unwrap_or("TCP");
         if !PROTOCOLS.contains(&protocol) {
-            push(
+            not_supported(
                 &mut errors,
-                FieldError::not_supported(at.field("protocol"), protocol, &PROTOCOLS),
+                at.field("protocol"),
+                protocol,
+                &PROTOCOLS,
                 "use TCP, UDP or SCTP in capitals",
             );
         }
@@ -826,6 +795,37 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
 /// push compiled at each.
 fn push(errors: &mut Vec<FieldError>, error: FieldError, help: &str) {
     errors.push(error.help(help));
+}
+
+/// `field.Invalid` with its help, pushed: one call at each check.
+fn invalid(errors: &mut Vec<FieldError>, path: FieldPath, value: Value, detail: &str, help: &str) {
+    push(errors, FieldError::invalid(path, value, detail), help);
+}
+
+/// `field.Required` with its help, pushed.
+fn required(errors: &mut Vec<FieldError>, path: FieldPath, detail: &str, help: &str) {
+    push(errors, FieldError::required(path, detail), help);
+}
+
+/// `field.Forbidden` with its help, pushed.
+fn forbidden(errors: &mut Vec<FieldError>, path: FieldPath, detail: &str, help: &str) {
+    push(errors, FieldError::forbidden(path, detail), help);
+}
+
+/// `field.Duplicate` with its help, pushed.
+fn duplicate(errors: &mut Vec<FieldError>, path: FieldPath, value: Value, help: &str) {
+    push(errors, FieldError::duplicate(path, value), help);
+}
+
+/// `field.NotSupported` with its help, pushed.
+fn not_supported(
+    errors: &mut Vec<FieldError>,
+    path: FieldPath,
+    value: &str,
+    supported: &[&str],
+    help: &str,
+) {
+    push(errors, FieldError::not_supported(path, value, supported), help);
 }
 
 /// Adds `item` to `seen` unless it is there already, answering as `BTreeSet::insert` does.
