@@ -184,7 +184,7 @@ fn claim(
                     } else {
                         "spec.clusterIPs"
                     };
-                    return Err(vec![FieldError::invalid(
+                    let error = FieldError::invalid(
                         FieldPath::parse("spec.clusterIPs"),
                         Value::Go(go_string_slice(&spec.cluster_ips)),
                         &format!("failed to allocate IP {text}: {reason}"),
@@ -192,7 +192,8 @@ fn claim(
                     .at(FieldPath::parse(at))
                     .help(format!(
                         "choose a free address in the Service CIDR {SERVICE_CIDR}, or leave clusterIP out and the cluster picks one"
-                    ))]);
+                    ));
+                    return fail(&claims, ips, ports, error);
                 }
                 claims.cluster_ip = Some(ip);
             }
@@ -225,8 +226,8 @@ fn claim(
                         match ports.allocate(asked) {
                             Ok(port) => Slot::Fixed(port),
                             Err(reason) => {
-                                claims.release(ips, ports);
-                                return Err(vec![node_port_error(idx, asked, &reason)]);
+                                let error = node_port_error(idx, asked, &reason);
+                                return fail(&claims, ips, ports, error);
                             }
                         }
                     } else {
@@ -242,8 +243,8 @@ fn claim(
                 Some(_) => match ports.allocate(requested) {
                     Ok(port) => Slot::Fixed(port),
                     Err(reason) => {
-                        claims.release(ips, ports);
-                        return Err(vec![node_port_error(idx, requested, &reason)]);
+                        let error = node_port_error(idx, requested, &reason);
+                        return fail(&claims, ips, ports, error);
                     }
                 },
             };
@@ -257,14 +258,14 @@ fn claim(
             match ports.allocate(requested) {
                 Ok(port) => Slot::Fixed(port),
                 Err(reason) => {
-                    claims.release(ips, ports);
-                    return Err(vec![FieldError::internal(
+                    let error = FieldError::internal(
                         FieldPath::parse("spec.healthCheckNodePort"),
                         &format!("failed to allocate requested HealthCheck NodePort {requested}: {reason}"),
                     )
                     .help(format!(
                         "choose a free port from {NODE_PORT_MIN} to {NODE_PORT_MAX} that no nodePort uses, or leave healthCheckNodePort out and the cluster picks one"
-                    ))]);
+                    ));
+                    return fail(&claims, ips, ports, error);
                 }
             }
         } else {
@@ -273,6 +274,18 @@ fn claim(
         claims.health_check_node_port = Some(slot);
     }
     Ok(claims)
+}
+
+/// Stage 2 stops at its first error: gives back what `claims` holds (nothing yet, for the
+/// clusterIP) and fails with `error`. One function for every failure, so each is one call.
+fn fail(
+    claims: &Claims,
+    ips: &mut ServiceIps,
+    ports: &mut NodePorts,
+    error: FieldError,
+) -> Result<Claims, Vec<FieldError>> {
+    claims.release(ips, ports);
+    Err(vec![error])
 }
 
 fn node_port_error(idx: usize, node_port: i64, reason: &str) -> FieldError {
