@@ -94,14 +94,14 @@ pub(crate) fn cluster_ips_related_fields(
         if idx == 0 && ip == "None" {
             if spec.cluster_ips.len() > 1 {
                 has_invalid_ips = true;
-                push(
+                push_at(
                     &mut errors,
                     FieldError::invalid(
                         cluster_ips_path.clone(),
                         cluster_ips_value(),
                         "'None' must be the first and only value",
-                    )
-                    .at(cluster_ips_at(original, None)),
+                    ),
+                    cluster_ips_at(original, None),
                     "a headless Service has clusterIPs: [None] and nothing else",
                 );
             }
@@ -109,8 +109,7 @@ pub(crate) fn cluster_ips_related_fields(
         }
         if names::parse_ip(ip).is_none() {
             has_invalid_ips = true;
-            push(&mut errors, FieldError::invalid(cluster_ips_path.index(idx), Value::str(ip), names::INVALID_IP)
-                    .at(cluster_ips_at(original, Some(idx))), "write an IPv4 address from the Service CIDR 10.96.0.0/12, `None` for a headless Service, or leave it out and the cluster picks one");
+            push_at(&mut errors, FieldError::invalid(cluster_ips_path.index(idx), Value::str(ip), names::INVALID_IP), cluster_ips_at(original, Some(idx)), "write an IPv4 address from the Service CIDR 10.96.0.0/12, `None` for a headless Service, or leave it out and the cluster picks one");
         }
     }
     if spec.cluster_ips.len() > 2 {
@@ -147,26 +146,26 @@ pub(crate) fn cluster_ips_related_fields(
         for (idx, (ip, family)) in spec.cluster_ips.iter().zip(&spec.ip_families).enumerate() {
             let is_v6 = names::parse_ip(ip).is_some_and(|ip| ip.is_ipv6());
             if family == "IPv4" && is_v6 {
-                push(
+                push_at(
                     &mut errors,
                     FieldError::invalid(
                         cluster_ips_path.index(idx),
                         Value::str(ip),
                         &format!("expected an IPv4 value as indicated by `ipFamilies[{idx}]`"),
-                    )
-                    .at(cluster_ips_at(original, Some(idx))),
+                    ),
+                    cluster_ips_at(original, Some(idx)),
                     "make clusterIPs and ipFamilies agree",
                 );
             }
             if family == "IPv6" && !is_v6 {
-                push(
+                push_at(
                     &mut errors,
                     FieldError::invalid(
                         cluster_ips_path.index(idx),
                         Value::str(ip),
                         &format!("expected an IPv6 value as indicated by `ipFamilies[{idx}]`"),
-                    )
-                    .at(cluster_ips_at(original, Some(idx))),
+                    ),
+                    cluster_ips_at(original, Some(idx)),
                     "make clusterIPs and ipFamilies agree",
                 );
             }
@@ -191,8 +190,7 @@ pub(crate) fn cluster_ips_related_fields(
             } else {
                 cluster_ips_at(original, Some(idx))
             };
-            push(&mut errors, FieldError::invalid(path("spec.ipFamilies").index(idx), Value::str(family), "not configured on this cluster")
-                    .at(at), "svcroute simulates an IPv4 single-stack cluster like kind's default; use an IPv4 address");
+            push_at(&mut errors, FieldError::invalid(path("spec.ipFamilies").index(idx), Value::str(family), "not configured on this cluster"), at, "svcroute simulates an IPv4 single-stack cluster like kind's default; use an IPv4 address");
         }
     }
     errors
@@ -213,26 +211,26 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     }
     match type_ {
         "LoadBalancer" | "NodePort" if is_headless => {
-            push(
+            push_at(
                 &mut errors,
                 FieldError::invalid(
                     path("spec.clusterIPs").index(0),
                     Value::str("None"),
                     &format!("may not be set to 'None' for {type_} services"),
-                )
-                .at(cluster_ips_at(&original.spec, Some(0))),
+                ),
+                cluster_ips_at(&original.spec, Some(0)),
                 &format!("a {type_} Service needs a cluster IP: remove `clusterIP: None`"),
             );
         }
         "ExternalName" => {
             if !spec.cluster_ips.is_empty() {
-                push(
+                push_at(
                     &mut errors,
                     FieldError::forbidden(
                         path("spec.clusterIPs"),
                         "may not be set for ExternalName services",
-                    )
-                    .at(cluster_ips_at(&original.spec, None)),
+                    ),
+                    cluster_ips_at(&original.spec, None),
                     "remove clusterIP: an ExternalName Service is only a DNS alias",
                 );
             }
@@ -379,27 +377,27 @@ pub(crate) fn service(service: &raw::Service, original: &raw::Service) -> Vec<Fi
     if !spec.load_balancer_source_ranges.is_empty() {
         let ranges_path = path("spec.LoadBalancerSourceRanges");
         if type_ != "LoadBalancer" {
-            push(
+            push_at(
                 &mut errors,
                 FieldError::forbidden(
                     ranges_path.clone(),
                     "may only be used when `type` is 'LoadBalancer'",
-                )
-                .at(path("spec.loadBalancerSourceRanges")),
+                ),
+                path("spec.loadBalancerSourceRanges"),
                 "remove loadBalancerSourceRanges, or set `type: LoadBalancer`",
             );
         }
         for (idx, range) in spec.load_balancer_source_ranges.iter().enumerate() {
             let range = range.trim();
             if names::parse_cidr(range).is_none() {
-                push(
+                push_at(
                     &mut errors,
                     FieldError::invalid(
                         ranges_path.index(idx),
                         Value::str(range),
                         names::INVALID_CIDR,
-                    )
-                    .at(path("spec.loadBalancerSourceRanges").index(idx)),
+                    ),
+                    path("spec.loadBalancerSourceRanges").index(idx),
                     "write a network as address/prefix, such as 203.0.113.0/24",
                 );
             }
@@ -459,9 +457,10 @@ fn service_port(
     let at = port_path(idx);
     let name = port.name.as_deref().unwrap_or("");
     if require_name && name.is_empty() {
-        push(
+        push_at(
             &mut errors,
-            FieldError::required(at.field("name"), "").at(at.clone()),
+            FieldError::required(at.field("name"), ""),
+            at.clone(),
             "a Service with several ports must name each one, e.g. `name: http`",
         );
     } else if !name.is_empty() {
@@ -477,10 +476,10 @@ fn service_port(
     }
     let number = port.port.unwrap_or(0);
     if !names::is_valid_port_num(number) {
-        push(
+        push_at(
             &mut errors,
-            FieldError::invalid(at.field("port"), Value::Int(number), names::INVALID_PORT_NUM)
-                .at(if port.port.is_some() { at.field("port") } else { at.clone() }),
+            FieldError::invalid(at.field("port"), Value::Int(number), names::INVALID_PORT_NUM),
+            if port.port.is_some() { at.field("port") } else { at.clone() },
             "choose a port from 1 to 65535",
         );
     }
@@ -658,15 +657,10 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
             }
         }
         match port.container_port.unwrap_or(0) {
-            0 => push(
+            0 => push_at(
                 &mut errors,
-                FieldError::required(at.field("containerPort"), "").at(
-                    if port.container_port.is_some() {
-                        at.field("containerPort")
-                    } else {
-                        at.clone()
-                    },
-                ),
+                FieldError::required(at.field("containerPort"), ""),
+                if port.container_port.is_some() { at.field("containerPort") } else { at.clone() },
                 "set containerPort to the port the container listens on",
             ),
             number if !names::is_valid_port_num(number) => invalid(
@@ -718,10 +712,10 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
     for (endpoint_idx, endpoint) in slice.endpoints.iter().enumerate() {
         let addresses_path = path("endpoints").index(endpoint_idx).field("addresses");
         if endpoint.addresses.is_empty() {
-            push(
+            push_at(
                 &mut errors,
-                FieldError::required(addresses_path.clone(), "must contain at least 1 address")
-                    .at(path("endpoints").index(endpoint_idx)),
+                FieldError::required(addresses_path.clone(), "must contain at least 1 address"),
+                path("endpoints").index(endpoint_idx),
                 "give the endpoint its address under addresses",
             );
         }
@@ -795,6 +789,11 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
 /// push compiled at each.
 fn push(errors: &mut Vec<FieldError>, error: FieldError, help: &str) {
     errors.push(error.help(help));
+}
+
+/// [`push`] for an error that points at `at` in the pasted text rather than at its path.
+fn push_at(errors: &mut Vec<FieldError>, error: FieldError, at: FieldPath, help: &str) {
+    push(errors, error.at(at), help);
 }
 
 /// `field.Invalid` with its help, pushed: one call at each check.
