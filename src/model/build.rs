@@ -131,14 +131,17 @@ fn problem_key(severity: Severity, span: Option<Span>, message: &str) -> String 
 /// ```
 pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnostic>) {
     let mut report = Report::new(parsed);
-    let documents = latest_documents(parsed, &mut report);
+    let is_replaced = replaced_documents(parsed, &mut report);
 
     let mut services = Vec::new();
     let mut pods = Vec::new();
     let mut nodes = Vec::new();
     let mut slices = Vec::new();
-    for (doc, object) in documents {
-        match object {
+    for (doc, document) in parsed.documents.iter().enumerate() {
+        if is_replaced.get(doc).copied().unwrap_or(false) {
+            continue;
+        }
+        match &document.object {
             raw::Object::Service(service) => services.push((doc, service)),
             raw::Object::Pod(pod) => pods.push((doc, pod)),
             raw::Object::Node(node) => nodes.push((doc, node)),
@@ -190,17 +193,20 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
     (cluster, diagnostics)
 }
 
-/// The documents to build from, in text order. When one object (kind, namespace, name)
-/// appears twice, the later one wins, as `kubectl apply -f` would leave it.
-fn latest_documents<'p>(
-    parsed: &'p Parsed,
-    report: &mut Report<'_>,
-) -> Vec<(DocId, &'p raw::Object)> {
+/// Which documents a later one replaces: when one object (kind, namespace, name) appears
+/// twice, the later one wins, as `kubectl apply -f` would leave it. The others are built
+/// from, in text order.
+fn replaced_documents(parsed: &Parsed, report: &mut Report<'_>) -> Vec<bool> {
     let mut latest: BTreeMap<String, DocId> = BTreeMap::new();
+    // Marked when a later document takes its identity: one pass, no second lookup.
+    let mut is_replaced = vec![false; parsed.documents.len()];
     for (doc, document) in parsed.documents.iter().enumerate() {
         let (kind, namespace, name) = identity(&document.object);
         let Some(name) = name.filter(|name| !name.is_empty()) else { continue };
         if let Some(earlier) = latest.insert(identity_key(kind, &namespace, &name), doc) {
+            if let Some(flag) = is_replaced.get_mut(earlier) {
+                *flag = true;
+            }
             let shown = if kind == "Node" { name.clone() } else { format!("{namespace}/{name}") };
             report.warning(
                 Some(earlier),
@@ -212,21 +218,7 @@ fn latest_documents<'p>(
             );
         }
     }
-    parsed
-        .documents
-        .iter()
-        .enumerate()
-        .filter(|(doc, document)| {
-            let (kind, namespace, name) = identity(&document.object);
-            match name.filter(|name| !name.is_empty()) {
-                Some(name) => {
-                    latest.get(identity_key(kind, &namespace, &name).as_str()) == Some(doc)
-                }
-                None => true,
-            }
-        })
-        .map(|(doc, document)| (doc, &document.object))
-        .collect()
+    is_replaced
 }
 
 fn identity(object: &raw::Object) -> (&'static str, String, Option<String>) {
