@@ -40,6 +40,15 @@ fn cluster_ips_at(original: &raw::ServiceSpec, idx: Option<usize>) -> FieldPath 
     }
 }
 
+/// `field.Invalid` for the whole of `spec.clusterIPs`, printed as Go's `[]string`.
+fn cluster_ips_error(spec: &raw::ServiceSpec, detail: &str) -> FieldError {
+    FieldError::invalid(
+        path("spec.clusterIPs"),
+        Value::Go(go_string_slice(&spec.cluster_ips)),
+        detail,
+    )
+}
+
 /// `ValidateServiceClusterIPsRelatedFields` (run by `initIPFamilyFields` in stage 2 and
 /// again in `ValidateService`), plus the family check of `initIPFamilyFields`: svcroute's
 /// cluster is IPv4 single-stack, like kind's default.
@@ -52,24 +61,19 @@ pub(crate) fn cluster_ips_related_fields(
         return errors;
     }
     let cluster_ips_path = path("spec.clusterIPs");
-    let cluster_ips_value = || Value::Go(go_string_slice(&spec.cluster_ips));
     let cluster_ip = spec.cluster_ip.as_deref().unwrap_or("");
     if !cluster_ip.is_empty() {
         if spec.cluster_ips.first().is_some_and(|first| first != cluster_ip) {
-            invalid(
+            push(
                 &mut errors,
-                cluster_ips_path.clone(),
-                cluster_ips_value(),
-                "first value must match `clusterIP`",
+                cluster_ips_error(spec, "first value must match `clusterIP`"),
                 "make the first entry of clusterIPs equal to clusterIP, or set only clusterIP",
             );
         }
     } else if !spec.cluster_ips.is_empty() {
-        invalid(
+        push(
             &mut errors,
-            cluster_ips_path.clone(),
-            cluster_ips_value(),
-            "must be empty when `clusterIP` is not specified",
+            cluster_ips_error(spec, "must be empty when `clusterIP` is not specified"),
             "set clusterIP to the first entry of clusterIPs as well, or leave both out",
         );
     }
@@ -96,11 +100,7 @@ pub(crate) fn cluster_ips_related_fields(
                 has_invalid_ips = true;
                 push_at(
                     &mut errors,
-                    FieldError::invalid(
-                        cluster_ips_path.clone(),
-                        cluster_ips_value(),
-                        "'None' must be the first and only value",
-                    ),
+                    cluster_ips_error(spec, "'None' must be the first and only value"),
                     cluster_ips_at(original, None),
                     "a headless Service has clusterIPs: [None] and nothing else",
                 );
@@ -113,11 +113,9 @@ pub(crate) fn cluster_ips_related_fields(
         }
     }
     if spec.cluster_ips.len() > 2 {
-        invalid(
+        push(
             &mut errors,
-            cluster_ips_path.clone(),
-            cluster_ips_value(),
-            "may only hold up to 2 values",
+            cluster_ips_error(spec, "may only hold up to 2 values"),
             "give at most one address per IP family",
         );
     }
@@ -133,11 +131,9 @@ pub(crate) fn cluster_ips_related_fields(
             .collect();
         let families = usize::from(is_v6.contains(&false)) + usize::from(is_v6.contains(&true));
         if families != spec.cluster_ips.len() {
-            invalid(
+            push(
                 &mut errors,
-                cluster_ips_path.clone(),
-                cluster_ips_value(),
-                "may specify no more than one IP for each IP family",
+                cluster_ips_error(spec, "may specify no more than one IP for each IP family"),
                 "give at most one IPv4 and one IPv6 address",
             );
         }
@@ -145,30 +141,22 @@ pub(crate) fn cluster_ips_related_fields(
     if !is_headless(spec) {
         for (idx, (ip, family)) in spec.cluster_ips.iter().zip(&spec.ip_families).enumerate() {
             let is_v6 = names::parse_ip(ip).is_some_and(|ip| ip.is_ipv6());
-            if family == "IPv4" && is_v6 {
-                push_at(
-                    &mut errors,
-                    FieldError::invalid(
-                        cluster_ips_path.index(idx),
-                        Value::str(ip),
-                        &format!("expected an IPv4 value as indicated by `ipFamilies[{idx}]`"),
-                    ),
-                    cluster_ips_at(original, Some(idx)),
-                    "make clusterIPs and ipFamilies agree",
-                );
-            }
-            if family == "IPv6" && !is_v6 {
-                push_at(
-                    &mut errors,
-                    FieldError::invalid(
-                        cluster_ips_path.index(idx),
-                        Value::str(ip),
-                        &format!("expected an IPv6 value as indicated by `ipFamilies[{idx}]`"),
-                    ),
-                    cluster_ips_at(original, Some(idx)),
-                    "make clusterIPs and ipFamilies agree",
-                );
-            }
+            // The family the address should have had, when it has the other one.
+            let expected = match (family.as_str(), is_v6) {
+                ("IPv4", true) => "IPv4",
+                ("IPv6", false) => "IPv6",
+                _ => continue,
+            };
+            push_at(
+                &mut errors,
+                FieldError::invalid(
+                    cluster_ips_path.index(idx),
+                    Value::str(ip),
+                    &format!("expected an {expected} value as indicated by `ipFamilies[{idx}]`"),
+                ),
+                cluster_ips_at(original, Some(idx)),
+                "make clusterIPs and ipFamilies agree",
+            );
         }
     }
     if !errors.is_empty() {
