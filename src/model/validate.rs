@@ -472,15 +472,12 @@ fn service_port(
         );
     }
     let protocol = port.protocol.as_deref().unwrap_or("");
-    if !PROTOCOLS.contains(&protocol) {
-        not_supported(
-            &mut errors,
-            at.field("protocol"),
-            protocol,
-            &PROTOCOLS,
-            "use TCP, UDP or SCTP in capitals; HTTP and the like go in appProtocol",
-        );
-    }
+    protocol_errors(
+        &mut errors,
+        &at,
+        protocol,
+        "use TCP, UDP or SCTP in capitals; HTTP and the like go in appProtocol",
+    );
     match &port.target_port {
         Some(raw::IntOrString::Int(target)) if !names::is_valid_port_num(*target) => {
             invalid(
@@ -661,15 +658,7 @@ fn container_ports(ports: &[raw::ContainerPort], ports_path: &FieldPath) -> Vec<
             _ => {}
         }
         let protocol = port.protocol.as_deref().filter(|p| !p.is_empty()).unwrap_or("TCP");
-        if !PROTOCOLS.contains(&protocol) {
-            not_supported(
-                &mut errors,
-                at.field("protocol"),
-                protocol,
-                &PROTOCOLS,
-                "use TCP, UDP or SCTP in capitals",
-            );
-        }
+        protocol_errors(&mut errors, &at, protocol, "use TCP, UDP or SCTP in capitals");
     }
     errors
 }
@@ -760,15 +749,7 @@ pub(crate) fn endpoint_slice(slice: &raw::EndpointSlice) -> Vec<FieldError> {
             }
         }
         let protocol = port.protocol.as_deref().unwrap_or("TCP");
-        if !PROTOCOLS.contains(&protocol) {
-            not_supported(
-                &mut errors,
-                at.field("protocol"),
-                protocol,
-                &PROTOCOLS,
-                "use TCP, UDP or SCTP in capitals",
-            );
-        }
+        protocol_errors(&mut errors, &at, protocol, "use TCP, UDP or SCTP in capitals");
     }
     errors
 }
@@ -782,6 +763,13 @@ fn push(errors: &mut Vec<FieldError>, error: FieldError, help: &str) {
 /// [`push`] for an error that points at `at` in the pasted text rather than at its path.
 fn push_at(errors: &mut Vec<FieldError>, error: FieldError, at: FieldPath, help: &str) {
     push(errors, error.at(at), help);
+}
+
+/// `field.NotSupported` at `at.protocol` unless `protocol` is TCP, UDP or SCTP.
+fn protocol_errors(errors: &mut Vec<FieldError>, at: &FieldPath, protocol: &str, help: &str) {
+    if !PROTOCOLS.contains(&protocol) {
+        not_supported(errors, at.field("protocol"), protocol, &PROTOCOLS, help);
+    }
 }
 
 /// `field.Invalid` with its help, pushed: one call at each check.
