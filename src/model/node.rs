@@ -65,14 +65,6 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             }
             None => None,
         };
-        let address = |kind: &str| {
-            raw_node
-                .status
-                .addresses
-                .iter()
-                .filter(|a| a.type_.as_deref() == Some(kind))
-                .find_map(|a| a.address.as_deref().and_then(names::parse_ip))
-        };
         let info = raw_node.status.node_info.as_ref();
         nodes.push(Node {
             doc: Some(doc),
@@ -80,7 +72,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             labels: raw_node.metadata.labels.clone(),
             creation_timestamp: raw_node.metadata.creation_timestamp.clone(),
             internal_ip,
-            external_ip: address("ExternalIP"),
+            external_ip: address(raw_node, "ExternalIP"),
             pod_cidr,
             ready,
             unschedulable: raw_node.spec.unschedulable.unwrap_or(false),
@@ -112,10 +104,15 @@ pub(crate) fn node_named<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> 
 
 /// The first parseable InternalIP address.
 fn internal_ip(node: &raw::Node) -> Option<IpAddr> {
+    address(node, "InternalIP")
+}
+
+/// The first parseable address of type `kind` (`InternalIP`, `ExternalIP`).
+fn address(node: &raw::Node, kind: &str) -> Option<IpAddr> {
     node.status
         .addresses
         .iter()
-        .filter(|address| address.type_.as_deref() == Some("InternalIP"))
+        .filter(|address| address.type_.as_deref() == Some(kind))
         .find_map(|address| address.address.as_deref().and_then(names::parse_ip))
 }
 
