@@ -52,6 +52,46 @@ fn running_status(container: &raw::Container) -> raw::ContainerStatus {
     }
 }
 
+/// A restartable init container: a sidecar, which runs beside the containers.
+fn is_sidecar(container: &raw::Container) -> bool {
+    container.restart_policy.as_deref() == Some("Always")
+}
+
+/// The statuses of `containers` (of the sidecars among them when `sidecars_only`) running.
+fn running_statuses(
+    containers: &[raw::Container],
+    sidecars_only: bool,
+) -> Vec<raw::ContainerStatus> {
+    let mut statuses = Vec::new();
+    for container in containers {
+        if !sidecars_only || is_sidecar(container) {
+            statuses.push(running_status(container));
+        }
+    }
+    statuses
+}
+
+/// Ports of `spec.containers`, then of the sidecars, in the order the EndpointSlice
+/// controller searches them for a named targetPort (facts 1.3). Plain loops: smaller in the
+/// page than a chain of iterator adapters.
+fn container_ports(spec: &raw::PodSpec) -> Vec<ContainerPort> {
+    let mut ports = Vec::new();
+    let sidecars = spec.init_containers.iter().filter(|container| is_sidecar(container));
+    for container in spec.containers.iter().chain(sidecars) {
+        for port in &container.ports {
+            let Some(number) = port.container_port.and_then(|n| u16::try_from(n).ok()) else {
+                continue;
+            };
+            ports.push(ContainerPort {
+                name: port.name.clone().filter(|name| !name.is_empty()),
+                container_port: number,
+                protocol: protocol(port.protocol.as_deref()),
+            });
+        }
+    }
+    ports
+}
+
 /// Builds the valid pods. Filled IPs avoid every reported one and are chosen in
 /// (namespace, name) order, so the result does not depend on document order. `nodes` are
 /// sorted by name, as `build` leaves them.
@@ -147,14 +187,9 @@ pub(crate) fn build_pods(
                         .collect();
                     // What the kubelet reports for a running pod: every container, and
                     // every restartable init container (sidecar), started and ready.
-                    status.container_statuses = raw_pod.spec.containers.iter().map(running_status).collect();
-                    status.init_container_statuses = raw_pod
-                        .spec
-                        .init_containers
-                        .iter()
-                        .filter(|container| container.restart_policy.as_deref() == Some("Always"))
-                        .map(running_status)
-                        .collect();
+                    status.container_statuses = running_statuses(&raw_pod.spec.containers, false);
+                    status.init_container_statuses =
+                        running_statuses(&raw_pod.spec.init_containers, true);
                     report.notice(Some(doc), "status",
                         format!("pod {name} has no status: taken as Running and Ready on node {}", node.name),
                         "add status.conditions with `type: Ready, status: \"False\"` to make it unready",
@@ -172,26 +207,7 @@ pub(crate) fn build_pods(
                 && condition.status.as_deref() == Some("True")
         });
 
-        let restartable_init = raw_pod
-            .spec
-            .init_containers
-            .iter()
-            .filter(|c| c.restart_policy.as_deref() == Some("Always"));
-        let ports = raw_pod
-            .spec
-            .containers
-            .iter()
-            .chain(restartable_init)
-            .flat_map(|container| &container.ports)
-            .filter_map(|port| {
-                let number = u16::try_from(port.container_port?).ok()?;
-                Some(ContainerPort {
-                    name: port.name.clone().filter(|name| !name.is_empty()),
-                    container_port: number,
-                    protocol: protocol(port.protocol.as_deref()),
-                })
-            })
-            .collect();
+        let ports = container_ports(&raw_pod.spec);
 
         pods.push(Pod {
             doc,
