@@ -171,20 +171,16 @@ pub(crate) fn fill_endpoints(
             );
             continue;
         };
-        let selected: Vec<&Pod> = match selector.iter().next() {
-            // `selector` is never empty here: an empty one was stored as nil.
-            None => Vec::new(),
-            Some((key, value)) => equal_range(
-                &pods_by_label,
-                &(service.namespace.as_str(), key.as_str(), value.as_str()),
-            )
-            .iter()
-            .map(|&(_, pod)| pod)
-            .filter(|pod| {
-                selector.iter().all(|(key, value)| pod.labels.get(key.as_str()) == Some(value))
-            })
-            .collect(),
-        };
+        // `selector` is never empty here: an empty one was stored as nil.
+        let mut selected: Vec<&Pod> = Vec::new();
+        if let Some((key, value)) = selector.iter().next() {
+            let key = (service.namespace.as_str(), key.as_str(), value.as_str());
+            for &(_, pod) in equal_range(&pods_by_label, &key) {
+                if selector.iter().all(|(key, value)| pod.labels.get(key.as_str()) == Some(value)) {
+                    selected.push(pod);
+                }
+            }
+        }
         if selected.is_empty() {
             let wanted: Vec<String> =
                 selector.iter().map(|(key, value)| format!("{key}={value}")).collect();
@@ -204,23 +200,23 @@ pub(crate) fn fill_endpoints(
     }
 
     // Slices by (namespace, Service), in slice order under one Service.
-    let mut slices_by_service: Vec<((&str, &str), &EndpointSlice)> = slices
-        .iter()
-        .filter_map(|slice| {
-            Some(((slice.namespace.as_str(), slice.service_name.as_deref()?), slice))
-        })
-        .collect();
+    let mut slices_by_service: Vec<((&str, &str), &EndpointSlice)> = Vec::new();
+    for slice in &slices {
+        if let Some(service_name) = slice.service_name.as_deref() {
+            slices_by_service.push(((slice.namespace.as_str(), service_name), slice));
+        }
+    }
     sort_by(&mut slices_by_service, |a, b| a.0.cmp(&b.0));
     for service in services.iter_mut() {
         // kube-proxy skips headless and ExternalName Services (facts 1.6).
         if service.cluster_ip.is_none() {
             continue;
         }
-        let own: Vec<&EndpointSlice> =
-            equal_range(&slices_by_service, &(service.namespace.as_str(), service.name.as_str()))
-                .iter()
-                .map(|&(_, slice)| slice)
-                .collect();
+        let mut own: Vec<&EndpointSlice> = Vec::new();
+        let key = (service.namespace.as_str(), service.name.as_str());
+        for &(_, slice) in equal_range(&slices_by_service, &key) {
+            own.push(slice);
+        }
         for port in &mut service.ports {
             port.endpoints = endpoints_for_port(port, &own);
         }
@@ -285,7 +281,13 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
             }
         }
     }
-    by_address.values().filter_map(|&idx| endpoints.get_mut(idx).and_then(Option::take)).collect()
+    let mut sorted = Vec::new();
+    for &idx in by_address.values() {
+        if let Some(endpoint) = endpoints.get_mut(idx).and_then(Option::take) {
+            sorted.push(endpoint);
+        }
+    }
+    sorted
 }
 
 /// `ShouldPodBeInEndpoints(pod, includeTerminating=true)`, plus the reconciler's rule that
@@ -331,14 +333,12 @@ pub(crate) fn controller_slices(
         }
         let Some(ip) = pod.ip else { continue };
         let node = pod.node_name.as_deref().and_then(|name| node_named(nodes, name));
-        let ports: PortList = service
-            .ports
-            .iter()
-            .filter_map(|port| {
-                find_port(pod, &port.target_port, port.protocol)
-                    .map(|number| (port.name.clone(), number, port.protocol))
-            })
-            .collect();
+        let mut ports: PortList = Vec::new();
+        for port in &service.ports {
+            if let Some(number) = find_port(pod, &port.target_port, port.protocol) {
+                ports.push((port.name.clone(), number, port.protocol));
+            }
+        }
         // `podToEndpoint`.
         let serving = pod.is_ready;
         let terminating = pod.is_terminating;
@@ -430,12 +430,14 @@ fn warn_about_missing_named_ports(
 ) {
     for (port_idx, port) in service.ports.iter().enumerate() {
         let TargetPort::Name(name) = &port.target_port else { continue };
-        let lacking: Vec<&str> = selected
-            .iter()
-            .filter(|pod| should_be_in_endpoints(service, pod, nodes))
-            .filter(|pod| find_port(pod, &port.target_port, port.protocol).is_none())
-            .map(|pod| pod.name.as_str())
-            .collect();
+        let mut lacking: Vec<&str> = Vec::new();
+        for pod in selected {
+            if should_be_in_endpoints(service, pod, nodes)
+                && find_port(pod, &port.target_port, port.protocol).is_none()
+            {
+                lacking.push(pod.name.as_str());
+            }
+        }
         if lacking.is_empty() {
             continue;
         }
