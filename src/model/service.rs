@@ -466,23 +466,33 @@ fn finish(
         selector: spec.selector.clone().filter(|selector| !selector.is_empty()),
         cluster_ip,
         cluster_ip_text,
-        external_ips: spec.external_ips.iter().filter_map(|ip| names::parse_ip(ip)).collect(),
+        external_ips: parsed_each(&spec.external_ips, &|ip| names::parse_ip(ip)),
         external_name: spec.external_name.clone(),
         ports,
         external_traffic_policy: policy(spec.external_traffic_policy.as_deref()),
         internal_traffic_policy: policy(spec.internal_traffic_policy.as_deref()),
         health_check_node_port,
         load_balancer_ingress,
-        load_balancer_source_ranges: spec
-            .load_balancer_source_ranges
-            .iter()
-            .filter_map(|range| names::parse_cidr(range.trim()))
-            .collect(),
+        load_balancer_source_ranges: parsed_each(&spec.load_balancer_source_ranges, &|range| {
+            names::parse_cidr(range.trim())
+        }),
         load_balancer_class: spec.load_balancer_class.clone(),
         allocate_load_balancer_node_ports: spec.allocate_load_balancer_node_ports.unwrap_or(true),
         session_affinity,
         publish_not_ready_addresses: spec.publish_not_ready_addresses.unwrap_or(false),
     })
+}
+
+/// The values of `texts` that `parse` reads, in order. By `&dyn`, and a plain loop: smaller
+/// in the page than an iterator chain per list.
+fn parsed_each<T>(texts: &[String], parse: &dyn Fn(&str) -> Option<T>) -> Vec<T> {
+    let mut values = Vec::new();
+    for text in texts {
+        if let Some(value) = parse(text) {
+            values.push(value);
+        }
+    }
+    values
 }
 
 /// `status.loadBalancer.ingress`: as pasted, or what a MetalLB-like controller assigns.
