@@ -266,8 +266,12 @@ const DEFAULT_CLUSTER_CIDR: Cidr =
 /// repeats, in address order. Widening to one common supernet instead could reach
 /// 0.0.0.0/0 and make every source look like a pod.
 pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
-    let pod_cidrs: Vec<Cidr> =
-        nodes.iter().filter_map(|node| node.pod_cidr).filter(|cidr| cidr.addr.is_ipv4()).collect();
+    let mut pod_cidrs: Vec<Cidr> = Vec::new();
+    for node in nodes {
+        if let Some(cidr) = node.pod_cidr.filter(|cidr| cidr.addr.is_ipv4()) {
+            pod_cidrs.push(cidr);
+        }
+    }
     let inside = |cidr: &Cidr| {
         DEFAULT_CLUSTER_CIDR.contains(cidr.addr) && cidr.prefix >= DEFAULT_CLUSTER_CIDR.prefix
     };
@@ -283,12 +287,14 @@ pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
     }
     // A wider network found later swallows narrower ones inside it.
     let all = crate::sort::sorted_unique(cidrs);
-    all.iter()
-        .filter(|cidr| {
-            !all.iter().any(|other| {
-                other != *cidr && other.prefix < cidr.prefix && other.contains(cidr.addr)
-            })
-        })
-        .copied()
-        .collect()
+    let mut widest = Vec::new();
+    for cidr in &all {
+        let is_swallowed = all
+            .iter()
+            .any(|other| other != cidr && other.prefix < cidr.prefix && other.contains(cidr.addr));
+        if !is_swallowed {
+            widest.push(*cidr);
+        }
+    }
+    widest
 }

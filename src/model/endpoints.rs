@@ -59,48 +59,38 @@ pub(crate) fn build_slices(
             ),
             Some(_) => {}
         }
-        let ports = raw_slice
-            .ports
-            .iter()
-            .map(|port| {
-                let mut port = port.clone();
-                apply_endpoint_port_defaults(&mut port);
-                EndpointSlicePort {
-                    name: port.name,
-                    port: port.port,
-                    protocol: protocol(port.protocol.as_deref()),
-                }
-            })
-            .collect();
-        let endpoints = raw_slice
-            .endpoints
-            .iter()
-            .map(|endpoint| {
-                let conditions = &endpoint.conditions;
-                let hints = endpoint.hints.as_ref();
-                let names_of = |list: Option<&Vec<raw::NamedHint>>| -> Vec<String> {
-                    list.map(|list| list.iter().filter_map(|hint| hint.name.clone()).collect())
-                        .unwrap_or_default()
-                };
-                SliceEndpoint {
-                    addresses: endpoint.addresses.clone(),
-                    node_name: endpoint.node_name.clone(),
-                    zone: endpoint.zone.clone(),
-                    // kube-proxy reads absent ready/serving as true, absent terminating as
-                    // false (facts 1.4).
-                    ready: conditions.ready.unwrap_or(true),
-                    serving: conditions.serving.unwrap_or(true),
-                    terminating: conditions.terminating.unwrap_or(false),
-                    pod: endpoint
-                        .target_ref
-                        .as_ref()
-                        .filter(|target| target.kind.as_deref().is_none_or(|kind| kind == "Pod"))
-                        .and_then(|target| target.name.clone()),
-                    hint_zones: names_of(hints.map(|h| &h.for_zones)),
-                    hint_nodes: names_of(hints.map(|h| &h.for_nodes)),
-                }
-            })
-            .collect();
+        let mut ports = Vec::new();
+        for port in &raw_slice.ports {
+            let mut port = port.clone();
+            apply_endpoint_port_defaults(&mut port);
+            ports.push(EndpointSlicePort {
+                name: port.name,
+                port: port.port,
+                protocol: protocol(port.protocol.as_deref()),
+            });
+        }
+        let mut endpoints = Vec::new();
+        for endpoint in &raw_slice.endpoints {
+            let conditions = &endpoint.conditions;
+            let hints = endpoint.hints.as_ref();
+            endpoints.push(SliceEndpoint {
+                addresses: endpoint.addresses.clone(),
+                node_name: endpoint.node_name.clone(),
+                zone: endpoint.zone.clone(),
+                // kube-proxy reads absent ready/serving as true, absent terminating as
+                // false (facts 1.4).
+                ready: conditions.ready.unwrap_or(true),
+                serving: conditions.serving.unwrap_or(true),
+                terminating: conditions.terminating.unwrap_or(false),
+                pod: endpoint
+                    .target_ref
+                    .as_ref()
+                    .filter(|target| target.kind.as_deref().is_none_or(|kind| kind == "Pod"))
+                    .and_then(|target| target.name.clone()),
+                hint_zones: hint_names(hints.map(|h| h.for_zones.as_slice())),
+                hint_nodes: hint_names(hints.map(|h| h.for_nodes.as_slice())),
+            });
+        }
         slices.push(EndpointSlice {
             doc: Some(doc),
             namespace,
@@ -113,6 +103,17 @@ pub(crate) fn build_slices(
         });
     }
     slices
+}
+
+/// The names in a slice endpoint's `hints.forZones` or `hints.forNodes`.
+fn hint_names(hints: Option<&[raw::NamedHint]>) -> Vec<String> {
+    let mut names = Vec::new();
+    for hint in hints.unwrap_or_default() {
+        if let Some(name) = &hint.name {
+            names.push(name.clone());
+        }
+    }
+    names
 }
 
 /// Writes the controller's slices for Services that select pods and have no pasted slice,
