@@ -33,12 +33,11 @@ pub(crate) fn build_slices(
     report: &mut Report<'_>,
 ) -> Vec<EndpointSlice> {
     let mut slices = Vec::new();
-    let service_names = sorted_unique(
-        services
-            .iter()
-            .map(|service| (service.namespace.as_str(), service.name.as_str()))
-            .collect(),
-    );
+    let mut service_names = Vec::new();
+    for service in services {
+        service_names.push((service.namespace.as_str(), service.name.as_str()));
+    }
+    let service_names = sorted_unique(service_names);
     for &(doc, raw_slice) in docs {
         if report.rejects(doc, validate::endpoint_slice(raw_slice)) {
             continue;
@@ -128,22 +127,19 @@ pub(crate) fn fill_endpoints(
 ) -> Vec<EndpointSlice> {
     let mut slices = pasted;
     let has_pasted: Vec<bool> = {
-        let pasted_for = sorted_unique(
-            slices
-                .iter()
-                .filter_map(|slice| {
-                    Some((slice.namespace.as_str(), slice.service_name.as_deref()?))
-                })
-                .collect(),
-        );
-        services
-            .iter()
-            .map(|service| {
-                pasted_for
-                    .binary_search(&(service.namespace.as_str(), service.name.as_str()))
-                    .is_ok()
-            })
-            .collect()
+        let mut pasted_for = Vec::new();
+        for slice in &slices {
+            if let Some(service_name) = slice.service_name.as_deref() {
+                pasted_for.push((slice.namespace.as_str(), service_name));
+            }
+        }
+        let pasted_for = sorted_unique(pasted_for);
+        let mut has_pasted = Vec::new();
+        for service in services.iter() {
+            let key = (service.namespace.as_str(), service.name.as_str());
+            has_pasted.push(pasted_for.binary_search(&key).is_ok());
+        }
+        has_pasted
     };
     // Pods by (namespace, label key, label value), sorted by that key and in pod order under
     // one key: a selector's first pair narrows the candidates, so a dump with thousands of
@@ -366,7 +362,10 @@ pub(crate) fn controller_slices(
     while let Some((ports, _)) = rest.first() {
         let (group, after) = rest.split_at(rest.partition_point(|(other, _)| other == ports));
         for chunk in group.chunks(MAX_ENDPOINTS_PER_SLICE) {
-            let endpoints = chunk.iter().map(|(_, endpoint)| endpoint.clone()).collect();
+            let mut endpoints = Vec::new();
+            for (_, endpoint) in chunk {
+                endpoints.push(endpoint.clone());
+            }
             slices.push(controller_slice(service, ports, endpoints, slices.len()));
         }
         rest = after;
@@ -383,20 +382,21 @@ fn controller_slice(
     endpoints: Vec<SliceEndpoint>,
     slice_idx: usize,
 ) -> EndpointSlice {
+    let mut slice_ports = Vec::new();
+    for (name, number, protocol) in ports {
+        slice_ports.push(EndpointSlicePort {
+            name: Some(name.clone()),
+            port: Some(i64::from(*number)),
+            protocol: *protocol,
+        });
+    }
     EndpointSlice {
         doc: None,
         namespace: service.namespace.clone(),
         name: slice_name(&service.namespace, &service.name, slice_idx),
         service_name: Some(service.name.clone()),
         address_type: "IPv4".to_string(),
-        ports: ports
-            .iter()
-            .map(|(name, number, protocol)| EndpointSlicePort {
-                name: Some(name.clone()),
-                port: Some(i64::from(*number)),
-                protocol: *protocol,
-            })
-            .collect(),
+        ports: slice_ports,
         endpoints,
         // The controller writes a Service's slices as soon as the Service exists, so their
         // AGE in `kubectl get endpointslices` is the Service's (to the second, in practice).
