@@ -22,8 +22,15 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
 
     // Built by inserting, not by `collect`, which would compile a sort of its own.
     let mut used_ips: BTreeSet<IpAddr> = BTreeSet::new();
-    used_ips.extend(accepted.iter().filter_map(|(_, node, _)| internal_ip(node)));
-    let mut used_cidrs: Vec<Cidr> = accepted.iter().filter_map(|(_, _, cidr)| *cidr).collect();
+    let mut used_cidrs: Vec<Cidr> = Vec::new();
+    for (_, node, cidr) in &accepted {
+        if let Some(ip) = internal_ip(node) {
+            used_ips.insert(ip);
+        }
+        if let Some(cidr) = cidr {
+            used_cidrs.push(*cidr);
+        }
+    }
     let mut nodes = Vec::new();
     for (node_idx, (doc, raw_node, pod_cidr)) in accepted.into_iter().enumerate() {
         let name = raw_node.metadata.name.clone().unwrap_or_default();

@@ -81,11 +81,12 @@ pub(crate) fn build_services(
         let is_from_a_cluster = service.metadata.creation_timestamp.is_some()
             || (namespace_of(&service.metadata) == "default"
                 && service.metadata.name.as_deref() == Some("kubernetes"));
-        let given = service.spec.cluster_ip.iter().chain(&service.spec.cluster_ips);
+        let is_foreign = |text: &String| {
+            text.parse::<IpAddr>().is_ok_and(|ip| ip.is_ipv4() && !SERVICE_CIDR.contains(ip))
+        };
         is_from_a_cluster
-            && given
-                .filter_map(|ip| ip.parse::<IpAddr>().ok())
-                .any(|ip| ip.is_ipv4() && !SERVICE_CIDR.contains(ip))
+            && (service.spec.cluster_ip.as_ref().is_some_and(is_foreign)
+                || service.spec.cluster_ips.iter().any(is_foreign))
     });
     // The Services every kind (kubeadm) cluster already has, unless pasted.
     let has = |namespace: &str, name: &str| {
@@ -104,8 +105,11 @@ pub(crate) fn build_services(
     // --service-node-port-range.
     node_ports.is_foreign_range = docs.iter().any(|(_, service)| {
         service.metadata.creation_timestamp.is_some()
-            && service.spec.ports.iter().filter_map(|port| port.node_port).any(|port| {
-                port != 0 && !(i64::from(NODE_PORT_MIN)..=i64::from(NODE_PORT_MAX)).contains(&port)
+            && service.spec.ports.iter().any(|port| {
+                port.node_port.is_some_and(|port| {
+                    port != 0
+                        && !(i64::from(NODE_PORT_MIN)..=i64::from(NODE_PORT_MAX)).contains(&port)
+                })
             })
     });
 
