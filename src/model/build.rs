@@ -152,13 +152,12 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
     let uses_default_nodes = nodes.is_empty();
     let mut nodes = if uses_default_nodes {
         let defaults = kind::default_nodes();
-        let names: Vec<&str> = defaults.iter().map(|node| node.name.as_str()).collect();
         report.notice(
             None,
             "",
             format!(
                 "no Node given: using the book's three-node kind cluster ({})",
-                names.join(", ")
+                node::names_joined(&defaults)
             ),
             "paste Node objects (kubectl get nodes -o yaml) to use your own cluster's nodes",
         );

@@ -84,16 +84,7 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             ready,
             unschedulable: raw_node.spec.unschedulable.unwrap_or(false),
             is_being_deleted: raw_node.metadata.deletion_timestamp.is_some(),
-            taints: raw_node
-                .spec
-                .taints
-                .iter()
-                .map(|taint| Taint {
-                    key: taint.key.clone().unwrap_or_default(),
-                    value: taint.value.clone(),
-                    effect: taint.effect.clone().unwrap_or_default(),
-                })
-                .collect(),
+            taints: taints(&raw_node.spec.taints),
             kubelet_version: info.and_then(|info| info.kubelet_version.clone()),
             os_image: info.and_then(|info| info.os_image.clone()),
             kernel_version: info.and_then(|info| info.kernel_version.clone()),
@@ -101,6 +92,30 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
         });
     }
     nodes
+}
+
+fn taints(taints: &[raw::Taint]) -> Vec<Taint> {
+    let mut model = Vec::new();
+    for taint in taints {
+        model.push(Taint {
+            key: taint.key.clone().unwrap_or_default(),
+            value: taint.value.clone(),
+            effect: taint.effect.clone().unwrap_or_default(),
+        });
+    }
+    model
+}
+
+/// The names of `nodes`, for messages: `kind-control-plane, kind-worker`.
+pub(crate) fn names_joined(nodes: &[Node]) -> String {
+    let mut names = String::new();
+    for (idx, node) in nodes.iter().enumerate() {
+        if idx > 0 {
+            names.push_str(", ");
+        }
+        names.push_str(&node.name);
+    }
+    names
 }
 
 /// The node called `name` among `nodes`, which `build` sorts by name first: a binary

@@ -130,7 +130,7 @@ pub(crate) fn build_pods(
         }
     }
 
-    let node_names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();
+    let node_names = super::node::names_joined(nodes);
     let mut pods = Vec::new();
     for (doc, raw_pod) in accepted {
         let namespace = namespace_of(&raw_pod.metadata);
@@ -145,11 +145,11 @@ pub(crate) fn build_pods(
         match (&node_name, node) {
             (None, _) => report.warning(Some(doc), "spec",
                 format!("pod {name} has no nodeName: it is unscheduled (Pending, no IP), so it is no endpoint"),
-                &format!("set spec.nodeName to one of the nodes: {}", node_names.join(", ")),
+                &format!("set spec.nodeName to one of the nodes: {}", node_names),
             ),
             (Some(wanted), None) => report.warning(Some(doc), "spec.nodeName",
                 format!("pod {name} is on node {wanted}, which is not in the input"),
-                &format!("use one of the nodes: {}", node_names.join(", ")),
+                &format!("use one of the nodes: {}", node_names),
             ),
             (Some(_), Some(node)) => {
                 let is_fresh = has_no_status(&raw_pod.status);

@@ -123,13 +123,15 @@ pub(crate) fn cluster_ips_related_fields(
         return errors;
     }
     if spec.cluster_ips.len() > 1 {
-        let is_v6: Vec<bool> = spec
-            .cluster_ips
-            .iter()
-            .filter_map(|ip| names::parse_ip(ip))
-            .map(|ip| ip.is_ipv6())
-            .collect();
-        let families = usize::from(is_v6.contains(&false)) + usize::from(is_v6.contains(&true));
+        let (mut has_v4, mut has_v6) = (false, false);
+        for ip in spec.cluster_ips.iter().filter_map(|ip| names::parse_ip(ip)) {
+            if ip.is_ipv6() {
+                has_v6 = true;
+            } else {
+                has_v4 = true;
+            }
+        }
+        let families = usize::from(has_v4) + usize::from(has_v6);
         if families != spec.cluster_ips.len() {
             push(
                 &mut errors,
