@@ -294,6 +294,10 @@ mod tests {
     fn labels_and_dots() {
         assert_eq!(is_dns1123_label("my.port"), ["must not contain dots"]);
         assert!(is_qualified_name("app.kubernetes.io/name").is_empty());
+        assert_eq!(is_qualified_name("/name"), ["prefix part must be non-empty"]);
+        let two_slashes = is_qualified_name("a/b/c");
+        assert_eq!(two_slashes.len(), 1);
+        assert!(two_slashes[0].starts_with("a qualified name must consist of"));
         assert!(is_valid_label_value("").is_empty());
         assert_eq!(is_valid_label_value("-x").len(), 1);
     }
