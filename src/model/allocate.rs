@@ -212,11 +212,13 @@ impl LoadBalancerIps {
     pub(crate) fn next(&mut self) -> Option<IpAddr> {
         let first = u32::from(LB_POOL_FIRST);
         let last = u32::from(LB_POOL_LAST);
-        let ip = (first..=last)
-            .map(|n| IpAddr::V4(Ipv4Addr::from(n)))
-            .find(|ip| !self.used.contains(ip))?;
-        self.used.insert(ip);
-        Some(ip)
+        for n in first..=last {
+            let ip = IpAddr::V4(Ipv4Addr::from(n));
+            if self.used.insert(ip) {
+                return Some(ip);
+            }
+        }
+        None
     }
 }
 
@@ -240,21 +242,29 @@ pub(crate) fn next_pod_ip(cidr: Cidr, key: &str, used: &BTreeSet<IpAddr>) -> Opt
 
 /// kind's node addresses: 172.18.0.2 upward on its docker network (.1 is the gateway).
 pub(crate) fn next_node_ip(node_idx: usize, used: &BTreeSet<IpAddr>) -> Option<IpAddr> {
-    (2u32..=65534)
-        .map(|n| n.wrapping_add(node_idx as u32))
-        .filter(|n| *n <= 65534)
-        .map(|n| IpAddr::V4(Ipv4Addr::from(u32::from(Ipv4Addr::new(172, 18, 0, 0)) + n)))
-        .find(|ip| !used.contains(ip))
+    for n in 2u32..=65534 {
+        let n = n.wrapping_add(node_idx as u32);
+        if n > 65534 {
+            continue;
+        }
+        let ip = IpAddr::V4(Ipv4Addr::from(u32::from(Ipv4Addr::new(172, 18, 0, 0)) + n));
+        if !used.contains(&ip) {
+            return Some(ip);
+        }
+    }
+    None
 }
 
 /// kubeadm's node podCIDRs: the `n`th /24 of 10.244.0.0/16, skipping ones in use.
 pub(crate) fn next_pod_cidr(node_idx: usize, used: &[Cidr]) -> Option<Cidr> {
-    (0u32..256)
-        .map(|step| (node_idx as u32 + step) % 256)
-        .map(|n| Cidr { addr: IpAddr::V4(Ipv4Addr::new(10, 244, n as u8, 0)), prefix: 24 })
-        .find(|cidr| {
-            !used.iter().any(|other| other.contains(cidr.addr) || cidr.contains(other.addr))
-        })
+    for step in 0u32..256 {
+        let n = (node_idx as u32 + step) % 256;
+        let cidr = Cidr { addr: IpAddr::V4(Ipv4Addr::new(10, 244, n as u8, 0)), prefix: 24 };
+        if !used.iter().any(|other| other.contains(cidr.addr) || cidr.contains(other.addr)) {
+            return Some(cidr);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ impl<'a> Report<'a> {
         at: &FieldPath,
         field: String,
         message: String,
-        help: String,
+        help: &str,
     ) {
         let span = doc.and_then(|doc| self.parsed.locate(doc, at));
         let diagnostic = Diagnostic {
@@ -38,7 +38,7 @@ impl<'a> Report<'a> {
             span,
             field: (!field.is_empty()).then_some(field),
             message,
-            help: (!help.is_empty()).then_some(help),
+            help: (!help.is_empty()).then(|| help.to_string()),
         };
         // Never the same problem twice (kubectl, too, drops repeated causes).
         let key = problem_key(severity, span, &diagnostic.message);
@@ -57,26 +57,48 @@ impl<'a> Report<'a> {
             &at,
             error.path.to_string(),
             error.message,
-            error.help,
+            &error.help,
         );
     }
 
-    pub(crate) fn warning(
+    /// A warning about the field at `at` (`spec.ports[0].nodePort`) of document `doc`: the
+    /// path as text, parsed here once rather than built at each caller.
+    /// Reports each of `errors` for the object in document `doc`; true when there was any,
+    /// so that the object is left out. One loop for every kind of object.
+    pub(crate) fn rejects(&mut self, doc: DocId, errors: Vec<FieldError>) -> bool {
+        let is_rejected = !errors.is_empty();
+        for error in errors {
+            self.error(doc, error);
+        }
+        is_rejected
+    }
+
+    pub(crate) fn warning(&mut self, doc: Option<DocId>, at: &str, message: String, help: &str) {
+        self.warning_at(doc, &FieldPath::parse(at), message, help);
+    }
+
+    /// [`Report::warning`] for a path that text cannot spell (a label key with dots).
+    pub(crate) fn warning_at(
         &mut self,
         doc: Option<DocId>,
         at: &FieldPath,
         message: String,
-        help: String,
+        help: &str,
     ) {
         self.push(Severity::Warning, doc, at, at.to_string(), message, help);
     }
 
-    pub(crate) fn notice(
+    /// A notice about the field at `at`, as [`Report::warning`].
+    pub(crate) fn notice(&mut self, doc: Option<DocId>, at: &str, message: String, help: &str) {
+        self.notice_at(doc, &FieldPath::parse(at), message, help);
+    }
+
+    pub(crate) fn notice_at(
         &mut self,
         doc: Option<DocId>,
         at: &FieldPath,
         message: String,
-        help: String,
+        help: &str,
     ) {
         self.push(Severity::Notice, doc, at, at.to_string(), message, help);
     }
@@ -109,14 +131,17 @@ fn problem_key(severity: Severity, span: Option<Span>, message: &str) -> String 
 /// ```
 pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnostic>) {
     let mut report = Report::new(parsed);
-    let documents = latest_documents(parsed, &mut report);
+    let is_replaced = replaced_documents(parsed, &mut report);
 
     let mut services = Vec::new();
     let mut pods = Vec::new();
     let mut nodes = Vec::new();
     let mut slices = Vec::new();
-    for (doc, object) in documents {
-        match object {
+    for (doc, document) in parsed.documents.iter().enumerate() {
+        if is_replaced.get(doc).copied().unwrap_or(false) {
+            continue;
+        }
+        match &document.object {
             raw::Object::Service(service) => services.push((doc, service)),
             raw::Object::Pod(pod) => pods.push((doc, pod)),
             raw::Object::Node(node) => nodes.push((doc, node)),
@@ -127,16 +152,14 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
     let uses_default_nodes = nodes.is_empty();
     let mut nodes = if uses_default_nodes {
         let defaults = kind::default_nodes();
-        let names: Vec<&str> = defaults.iter().map(|node| node.name.as_str()).collect();
         report.notice(
             None,
-            &FieldPath::root(),
+            "",
             format!(
                 "no Node given: using the book's three-node kind cluster ({})",
-                names.join(", ")
+                node::names_joined(&defaults)
             ),
-            "paste Node objects (kubectl get nodes -o yaml) to use your own cluster's nodes"
-                .to_string(),
+            "paste Node objects (kubectl get nodes -o yaml) to use your own cluster's nodes",
         );
         defaults
     } else {
@@ -169,43 +192,32 @@ pub fn build(parsed: &Parsed, options: &BuildOptions) -> (Cluster, Vec<Diagnosti
     (cluster, diagnostics)
 }
 
-/// The documents to build from, in text order. When one object (kind, namespace, name)
-/// appears twice, the later one wins, as `kubectl apply -f` would leave it.
-fn latest_documents<'p>(
-    parsed: &'p Parsed,
-    report: &mut Report<'_>,
-) -> Vec<(DocId, &'p raw::Object)> {
+/// Which documents a later one replaces: when one object (kind, namespace, name) appears
+/// twice, the later one wins, as `kubectl apply -f` would leave it. The others are built
+/// from, in text order.
+fn replaced_documents(parsed: &Parsed, report: &mut Report<'_>) -> Vec<bool> {
     let mut latest: BTreeMap<String, DocId> = BTreeMap::new();
+    // Marked when a later document takes its identity: one pass, no second lookup.
+    let mut is_replaced = vec![false; parsed.documents.len()];
     for (doc, document) in parsed.documents.iter().enumerate() {
         let (kind, namespace, name) = identity(&document.object);
         let Some(name) = name.filter(|name| !name.is_empty()) else { continue };
         if let Some(earlier) = latest.insert(identity_key(kind, &namespace, &name), doc) {
+            if let Some(flag) = is_replaced.get_mut(earlier) {
+                *flag = true;
+            }
             let shown = if kind == "Node" { name.clone() } else { format!("{namespace}/{name}") };
             report.warning(
                 Some(earlier),
-                &FieldPath::parse("metadata.name"),
+                "metadata.name",
                 format!(
                     "{kind} {shown} appears again further down; the later one replaces this one"
                 ),
-                "remove one of the two, or rename one".to_string(),
+                "remove one of the two, or rename one",
             );
         }
     }
-    parsed
-        .documents
-        .iter()
-        .enumerate()
-        .filter(|(doc, document)| {
-            let (kind, namespace, name) = identity(&document.object);
-            match name.filter(|name| !name.is_empty()) {
-                Some(name) => {
-                    latest.get(identity_key(kind, &namespace, &name).as_str()) == Some(doc)
-                }
-                None => true,
-            }
-        })
-        .map(|(doc, document)| (doc, &document.object))
-        .collect()
+    is_replaced
 }
 
 fn identity(object: &raw::Object) -> (&'static str, String, Option<String>) {
@@ -253,8 +265,12 @@ const DEFAULT_CLUSTER_CIDR: Cidr =
 /// repeats, in address order. Widening to one common supernet instead could reach
 /// 0.0.0.0/0 and make every source look like a pod.
 pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
-    let pod_cidrs: Vec<Cidr> =
-        nodes.iter().filter_map(|node| node.pod_cidr).filter(|cidr| cidr.addr.is_ipv4()).collect();
+    let mut pod_cidrs: Vec<Cidr> = Vec::new();
+    for node in nodes {
+        if let Some(cidr) = node.pod_cidr.filter(|cidr| cidr.addr.is_ipv4()) {
+            pod_cidrs.push(cidr);
+        }
+    }
     let inside = |cidr: &Cidr| {
         DEFAULT_CLUSTER_CIDR.contains(cidr.addr) && cidr.prefix >= DEFAULT_CLUSTER_CIDR.prefix
     };
@@ -270,12 +286,14 @@ pub(crate) fn cluster_cidrs(nodes: &[Node]) -> Vec<Cidr> {
     }
     // A wider network found later swallows narrower ones inside it.
     let all = crate::sort::sorted_unique(cidrs);
-    all.iter()
-        .filter(|cidr| {
-            !all.iter().any(|other| {
-                other != *cidr && other.prefix < cidr.prefix && other.contains(cidr.addr)
-            })
-        })
-        .copied()
-        .collect()
+    let mut widest = Vec::new();
+    for cidr in &all {
+        let is_swallowed = all
+            .iter()
+            .any(|other| other != cidr && other.prefix < cidr.prefix && other.contains(cidr.addr));
+        if !is_swallowed {
+            widest.push(*cidr);
+        }
+    }
+    widest
 }

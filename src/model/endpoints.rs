@@ -33,80 +33,63 @@ pub(crate) fn build_slices(
     report: &mut Report<'_>,
 ) -> Vec<EndpointSlice> {
     let mut slices = Vec::new();
-    let service_names = sorted_unique(
-        services
-            .iter()
-            .map(|service| (service.namespace.as_str(), service.name.as_str()))
-            .collect(),
-    );
+    let mut service_names = Vec::new();
+    for service in services {
+        service_names.push((service.namespace.as_str(), service.name.as_str()));
+    }
+    let service_names = sorted_unique(service_names);
     for &(doc, raw_slice) in docs {
-        let errors = validate::endpoint_slice(raw_slice);
-        if !errors.is_empty() {
-            for error in errors {
-                report.error(doc, error);
-            }
+        if report.rejects(doc, validate::endpoint_slice(raw_slice)) {
             continue;
         }
         let namespace = namespace_of(&raw_slice.metadata);
         let name = raw_slice.metadata.name.clone().unwrap_or_default();
         let service_name = raw_slice.metadata.labels.get(SERVICE_NAME_LABEL).cloned();
         match &service_name {
-            None => report.warning(
-                Some(doc),
-                &FieldPath::parse("metadata.labels"),
+            None => report.warning(Some(doc), "metadata.labels",
                 format!("EndpointSlice {name} has no {SERVICE_NAME_LABEL} label, so kube-proxy ignores it"),
-                format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
+                &format!("add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it to a Service"),
             ),
-            Some(service) if service_names.binary_search(&(namespace.as_str(), service.as_str())).is_err() => report.warning(
+            Some(service) if service_names.binary_search(&(namespace.as_str(), service.as_str())).is_err() => report.warning_at(
                 Some(doc),
                 &FieldPath::parse("metadata.labels").field(SERVICE_NAME_LABEL),
                 format!("EndpointSlice {name} belongs to Service {service}, which is not in namespace {namespace} of the input"),
-                "check the label's value against the Service's name".to_string(),
+                "check the label's value against the Service's name",
             ),
             Some(_) => {}
         }
-        let ports = raw_slice
-            .ports
-            .iter()
-            .map(|port| {
-                let mut port = port.clone();
-                apply_endpoint_port_defaults(&mut port);
-                EndpointSlicePort {
-                    name: port.name,
-                    port: port.port,
-                    protocol: protocol(port.protocol.as_deref()),
-                }
-            })
-            .collect();
-        let endpoints = raw_slice
-            .endpoints
-            .iter()
-            .map(|endpoint| {
-                let conditions = &endpoint.conditions;
-                let hints = endpoint.hints.as_ref();
-                let names_of = |list: Option<&Vec<raw::NamedHint>>| -> Vec<String> {
-                    list.map(|list| list.iter().filter_map(|hint| hint.name.clone()).collect())
-                        .unwrap_or_default()
-                };
-                SliceEndpoint {
-                    addresses: endpoint.addresses.clone(),
-                    node_name: endpoint.node_name.clone(),
-                    zone: endpoint.zone.clone(),
-                    // kube-proxy reads absent ready/serving as true, absent terminating as
-                    // false (facts 1.4).
-                    ready: conditions.ready.unwrap_or(true),
-                    serving: conditions.serving.unwrap_or(true),
-                    terminating: conditions.terminating.unwrap_or(false),
-                    pod: endpoint
-                        .target_ref
-                        .as_ref()
-                        .filter(|target| target.kind.as_deref().is_none_or(|kind| kind == "Pod"))
-                        .and_then(|target| target.name.clone()),
-                    hint_zones: names_of(hints.map(|h| &h.for_zones)),
-                    hint_nodes: names_of(hints.map(|h| &h.for_nodes)),
-                }
-            })
-            .collect();
+        let mut ports = Vec::new();
+        for port in &raw_slice.ports {
+            let mut port = port.clone();
+            apply_endpoint_port_defaults(&mut port);
+            ports.push(EndpointSlicePort {
+                name: port.name,
+                port: port.port,
+                protocol: protocol(port.protocol.as_deref()),
+            });
+        }
+        let mut endpoints = Vec::new();
+        for endpoint in &raw_slice.endpoints {
+            let conditions = &endpoint.conditions;
+            let hints = endpoint.hints.as_ref();
+            endpoints.push(SliceEndpoint {
+                addresses: endpoint.addresses.clone(),
+                node_name: endpoint.node_name.clone(),
+                zone: endpoint.zone.clone(),
+                // kube-proxy reads absent ready/serving as true, absent terminating as
+                // false (facts 1.4).
+                ready: conditions.ready.unwrap_or(true),
+                serving: conditions.serving.unwrap_or(true),
+                terminating: conditions.terminating.unwrap_or(false),
+                pod: endpoint
+                    .target_ref
+                    .as_ref()
+                    .filter(|target| target.kind.as_deref().is_none_or(|kind| kind == "Pod"))
+                    .and_then(|target| target.name.clone()),
+                hint_zones: hint_names(hints.map(|h| h.for_zones.as_slice())),
+                hint_nodes: hint_names(hints.map(|h| h.for_nodes.as_slice())),
+            });
+        }
         slices.push(EndpointSlice {
             doc: Some(doc),
             namespace,
@@ -121,6 +104,17 @@ pub(crate) fn build_slices(
     slices
 }
 
+/// The names in a slice endpoint's `hints.forZones` or `hints.forNodes`.
+fn hint_names(hints: Option<&[raw::NamedHint]>) -> Vec<String> {
+    let mut names = Vec::new();
+    for hint in hints.unwrap_or_default() {
+        if let Some(name) = &hint.name {
+            names.push(name.clone());
+        }
+    }
+    names
+}
+
 /// Writes the controller's slices for Services that select pods and have no pasted slice,
 /// then fills every service port's `endpoints` as kube-proxy reads them. Returns all slices,
 /// sorted by (namespace, name).
@@ -133,22 +127,19 @@ pub(crate) fn fill_endpoints(
 ) -> Vec<EndpointSlice> {
     let mut slices = pasted;
     let has_pasted: Vec<bool> = {
-        let pasted_for = sorted_unique(
-            slices
-                .iter()
-                .filter_map(|slice| {
-                    Some((slice.namespace.as_str(), slice.service_name.as_deref()?))
-                })
-                .collect(),
-        );
-        services
-            .iter()
-            .map(|service| {
-                pasted_for
-                    .binary_search(&(service.namespace.as_str(), service.name.as_str()))
-                    .is_ok()
-            })
-            .collect()
+        let mut pasted_for = Vec::new();
+        for slice in &slices {
+            if let Some(service_name) = slice.service_name.as_deref() {
+                pasted_for.push((slice.namespace.as_str(), service_name));
+            }
+        }
+        let pasted_for = sorted_unique(pasted_for);
+        let mut has_pasted = Vec::new();
+        for service in services.iter() {
+            let key = (service.namespace.as_str(), service.name.as_str());
+            has_pasted.push(pasted_for.binary_search(&key).is_ok());
+        }
+        has_pasted
     };
     // Pods by (namespace, label key, label value), sorted by that key and in pod order under
     // one key: a selector's first pair narrows the candidates, so a dump with thousands of
@@ -165,46 +156,40 @@ pub(crate) fn fill_endpoints(
             continue;
         }
         let Some(selector) = &service.selector else {
-            report.warning(
-                Some(service.doc),
-                &FieldPath::parse("spec"),
+            report.warning(Some(service.doc), "spec",
                 format!(
                     "Service {} has no selector and no EndpointSlice names it, so it has no endpoints",
                     service.name
                 ),
-                format!(
+                &format!(
                     "add spec.selector to pick pods, or paste an EndpointSlice labelled `{SERVICE_NAME_LABEL}: {}`",
                     service.name
                 ),
             );
             continue;
         };
-        let selected: Vec<&Pod> = match selector.iter().next() {
-            // `selector` is never empty here: an empty one was stored as nil.
-            None => Vec::new(),
-            Some((key, value)) => equal_range(
-                &pods_by_label,
-                &(service.namespace.as_str(), key.as_str(), value.as_str()),
-            )
-            .iter()
-            .map(|&(_, pod)| pod)
-            .filter(|pod| {
-                selector.iter().all(|(key, value)| pod.labels.get(key.as_str()) == Some(value))
-            })
-            .collect(),
-        };
+        // `selector` is never empty here: an empty one was stored as nil.
+        let mut selected: Vec<&Pod> = Vec::new();
+        if let Some((key, value)) = selector.iter().next() {
+            let key = (service.namespace.as_str(), key.as_str(), value.as_str());
+            for &(_, pod) in equal_range(&pods_by_label, &key) {
+                if selector.iter().all(|(key, value)| pod.labels.get(key.as_str()) == Some(value)) {
+                    selected.push(pod);
+                }
+            }
+        }
         if selected.is_empty() {
             let wanted: Vec<String> =
                 selector.iter().map(|(key, value)| format!("{key}={value}")).collect();
             report.warning(
                 Some(service.doc),
-                &FieldPath::parse("spec.selector"),
+                "spec.selector",
                 format!(
                     "selector {} matches no pod in namespace {}",
                     wanted.join(","),
                     service.namespace
                 ),
-                "check the pods' labels and namespace against the selector".to_string(),
+                "check the pods' labels and namespace against the selector",
             );
         }
         warn_about_missing_named_ports(service, &selected, nodes, report);
@@ -212,23 +197,23 @@ pub(crate) fn fill_endpoints(
     }
 
     // Slices by (namespace, Service), in slice order under one Service.
-    let mut slices_by_service: Vec<((&str, &str), &EndpointSlice)> = slices
-        .iter()
-        .filter_map(|slice| {
-            Some(((slice.namespace.as_str(), slice.service_name.as_deref()?), slice))
-        })
-        .collect();
+    let mut slices_by_service: Vec<((&str, &str), &EndpointSlice)> = Vec::new();
+    for slice in &slices {
+        if let Some(service_name) = slice.service_name.as_deref() {
+            slices_by_service.push(((slice.namespace.as_str(), service_name), slice));
+        }
+    }
     sort_by(&mut slices_by_service, |a, b| a.0.cmp(&b.0));
     for service in services.iter_mut() {
         // kube-proxy skips headless and ExternalName Services (facts 1.6).
         if service.cluster_ip.is_none() {
             continue;
         }
-        let own: Vec<&EndpointSlice> =
-            equal_range(&slices_by_service, &(service.namespace.as_str(), service.name.as_str()))
-                .iter()
-                .map(|&(_, slice)| slice)
-                .collect();
+        let mut own: Vec<&EndpointSlice> = Vec::new();
+        let key = (service.namespace.as_str(), service.name.as_str());
+        for &(_, slice) in equal_range(&slices_by_service, &key) {
+            own.push(slice);
+        }
         for port in &mut service.ports {
             port.endpoints = endpoints_for_port(port, &own);
         }
@@ -293,7 +278,13 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
             }
         }
     }
-    by_address.values().filter_map(|&idx| endpoints.get_mut(idx).and_then(Option::take)).collect()
+    let mut sorted = Vec::new();
+    for &idx in by_address.values() {
+        if let Some(endpoint) = endpoints.get_mut(idx).and_then(Option::take) {
+            sorted.push(endpoint);
+        }
+    }
+    sorted
 }
 
 /// `ShouldPodBeInEndpoints(pod, includeTerminating=true)`, plus the reconciler's rule that
@@ -339,14 +330,12 @@ pub(crate) fn controller_slices(
         }
         let Some(ip) = pod.ip else { continue };
         let node = pod.node_name.as_deref().and_then(|name| node_named(nodes, name));
-        let ports: PortList = service
-            .ports
-            .iter()
-            .filter_map(|port| {
-                find_port(pod, &port.target_port, port.protocol)
-                    .map(|number| (port.name.clone(), number, port.protocol))
-            })
-            .collect();
+        let mut ports: PortList = Vec::new();
+        for port in &service.ports {
+            if let Some(number) = find_port(pod, &port.target_port, port.protocol) {
+                ports.push((port.name.clone(), number, port.protocol));
+            }
+        }
         // `podToEndpoint`.
         let serving = pod.is_ready;
         let terminating = pod.is_terminating;
@@ -373,7 +362,10 @@ pub(crate) fn controller_slices(
     while let Some((ports, _)) = rest.first() {
         let (group, after) = rest.split_at(rest.partition_point(|(other, _)| other == ports));
         for chunk in group.chunks(MAX_ENDPOINTS_PER_SLICE) {
-            let endpoints = chunk.iter().map(|(_, endpoint)| endpoint.clone()).collect();
+            let mut endpoints = Vec::new();
+            for (_, endpoint) in chunk {
+                endpoints.push(endpoint.clone());
+            }
             slices.push(controller_slice(service, ports, endpoints, slices.len()));
         }
         rest = after;
@@ -390,20 +382,21 @@ fn controller_slice(
     endpoints: Vec<SliceEndpoint>,
     slice_idx: usize,
 ) -> EndpointSlice {
+    let mut slice_ports = Vec::new();
+    for (name, number, protocol) in ports {
+        slice_ports.push(EndpointSlicePort {
+            name: Some(name.clone()),
+            port: Some(i64::from(*number)),
+            protocol: *protocol,
+        });
+    }
     EndpointSlice {
         doc: None,
         namespace: service.namespace.clone(),
         name: slice_name(&service.namespace, &service.name, slice_idx),
         service_name: Some(service.name.clone()),
         address_type: "IPv4".to_string(),
-        ports: ports
-            .iter()
-            .map(|(name, number, protocol)| EndpointSlicePort {
-                name: Some(name.clone()),
-                port: Some(i64::from(*number)),
-                protocol: *protocol,
-            })
-            .collect(),
+        ports: slice_ports,
         endpoints,
         // The controller writes a Service's slices as soon as the Service exists, so their
         // AGE in `kubectl get endpointslices` is the Service's (to the second, in practice).
@@ -438,18 +431,20 @@ fn warn_about_missing_named_ports(
 ) {
     for (port_idx, port) in service.ports.iter().enumerate() {
         let TargetPort::Name(name) = &port.target_port else { continue };
-        let lacking: Vec<&str> = selected
-            .iter()
-            .filter(|pod| should_be_in_endpoints(service, pod, nodes))
-            .filter(|pod| find_port(pod, &port.target_port, port.protocol).is_none())
-            .map(|pod| pod.name.as_str())
-            .collect();
+        let mut lacking: Vec<&str> = Vec::new();
+        for pod in selected {
+            if should_be_in_endpoints(service, pod, nodes)
+                && find_port(pod, &port.target_port, port.protocol).is_none()
+            {
+                lacking.push(pod.name.as_str());
+            }
+        }
         if lacking.is_empty() {
             continue;
         }
         let port_label =
             if port.name.is_empty() { port.port.to_string() } else { port.name.clone() };
-        report.warning(
+        report.warning_at(
             Some(service.doc),
             &FieldPath::parse("spec.ports").index(port_idx).field("targetPort"),
             format!(
@@ -457,7 +452,7 @@ fn warn_about_missing_named_ports(
                 port.protocol,
                 lacking.join(", ")
             ),
-            format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
+            &format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
         );
     }
 }

@@ -168,22 +168,20 @@ fn matches_qualified_name_part(value: &str) -> bool {
 /// `IsQualifiedName`: label keys (`app`, `app.kubernetes.io/name`).
 pub(crate) fn is_qualified_name(value: &str) -> Vec<String> {
     let mut errors = Vec::new();
-    let parts: Vec<&str> = value.split('/').collect();
-    let name = match parts.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
+    // `prefix/name` with one '/' at most; no list of parts to build.
+    let name = match value.split_once('/') {
+        None => value,
+        Some((prefix, name)) if !name.contains('/') => {
             if prefix.is_empty() {
                 errors.push("prefix part must be non-empty".to_string());
             } else {
-                errors.extend(
-                    is_dns1123_subdomain(prefix)
-                        .into_iter()
-                        .map(|msg| format!("prefix part {msg}")),
-                );
+                for msg in is_dns1123_subdomain(prefix) {
+                    errors.push(format!("prefix part {msg}"));
+                }
             }
-            *name
+            name
         }
-        _ => {
+        Some(_) => {
             errors.push(format!(
                 "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
                 regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
@@ -296,6 +294,10 @@ mod tests {
     fn labels_and_dots() {
         assert_eq!(is_dns1123_label("my.port"), ["must not contain dots"]);
         assert!(is_qualified_name("app.kubernetes.io/name").is_empty());
+        assert_eq!(is_qualified_name("/name"), ["prefix part must be non-empty"]);
+        let two_slashes = is_qualified_name("a/b/c");
+        assert_eq!(two_slashes.len(), 1);
+        assert!(two_slashes[0].starts_with("a qualified name must consist of"));
         assert!(is_valid_label_value("").is_empty());
         assert_eq!(is_valid_label_value("-x").len(), 1);
     }

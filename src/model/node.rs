@@ -4,7 +4,7 @@
 use super::allocate::{next_node_ip, next_pod_cidr};
 use super::build::Report;
 use super::field::{FieldError, Value};
-use super::{names, Cidr, DocId, Node, Taint};
+use super::{names, validate, Cidr, DocId, Node, Taint};
 use crate::input::raw;
 use crate::input::span::FieldPath;
 use std::collections::BTreeSet;
@@ -15,19 +15,22 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
     let mut accepted: Vec<(DocId, &raw::Node, Option<Cidr>)> = Vec::new();
     for &(doc, node) in docs {
         let (errors, pod_cidr) = validate(node);
-        if errors.is_empty() {
+        if !report.rejects(doc, errors) {
             accepted.push((doc, node, pod_cidr));
-        } else {
-            for error in errors {
-                report.error(doc, error);
-            }
         }
     }
 
     // Built by inserting, not by `collect`, which would compile a sort of its own.
     let mut used_ips: BTreeSet<IpAddr> = BTreeSet::new();
-    used_ips.extend(accepted.iter().filter_map(|(_, node, _)| internal_ip(node)));
-    let mut used_cidrs: Vec<Cidr> = accepted.iter().filter_map(|(_, _, cidr)| *cidr).collect();
+    let mut used_cidrs: Vec<Cidr> = Vec::new();
+    for (_, node, cidr) in &accepted {
+        if let Some(ip) = internal_ip(node) {
+            used_ips.insert(ip);
+        }
+        if let Some(cidr) = cidr {
+            used_cidrs.push(*cidr);
+        }
+    }
     let mut nodes = Vec::new();
     for (node_idx, (doc, raw_node, pod_cidr)) in accepted.into_iter().enumerate() {
         let name = raw_node.metadata.name.clone().unwrap_or_default();
@@ -36,11 +39,9 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             None => {
                 let Some(ip) = next_node_ip(node_idx, &used_ips) else { continue };
                 used_ips.insert(ip);
-                report.notice(
-                    Some(doc),
-                    &FieldPath::parse("status.addresses"),
+                report.notice(Some(doc), "status.addresses",
                     format!("filled in InternalIP {ip} for node {name} from kind's network 172.18.0.0/16"),
-                    "add status.addresses with `type: InternalIP` to choose the node's address".to_string(),
+                    "add status.addresses with `type: InternalIP` to choose the node's address",
                 );
                 ip
             }
@@ -51,9 +52,9 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
                 used_cidrs.push(*cidr);
                 report.notice(
                     Some(doc),
-                    &FieldPath::parse("spec.podCIDR"),
+                    "spec.podCIDR",
                     format!("filled in podCIDR {cidr} for node {name} from 10.244.0.0/16"),
-                    "set spec.podCIDR to choose the node's pod network".to_string(),
+                    "set spec.podCIDR to choose the node's pod network",
                 );
             }),
         };
@@ -63,22 +64,13 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             None if conditions.is_empty() => {
                 report.notice(
                     Some(doc),
-                    &FieldPath::parse("status.conditions"),
+                    "status.conditions",
                     format!("node {name} has no status: taken as Ready"),
-                    "add a Ready condition under status.conditions to make the node NotReady"
-                        .to_string(),
+                    "add a Ready condition under status.conditions to make the node NotReady",
                 );
                 Some(true)
             }
             None => None,
-        };
-        let address = |kind: &str| {
-            raw_node
-                .status
-                .addresses
-                .iter()
-                .filter(|a| a.type_.as_deref() == Some(kind))
-                .find_map(|a| a.address.as_deref().and_then(names::parse_ip))
         };
         let info = raw_node.status.node_info.as_ref();
         nodes.push(Node {
@@ -87,21 +79,12 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             labels: raw_node.metadata.labels.clone(),
             creation_timestamp: raw_node.metadata.creation_timestamp.clone(),
             internal_ip,
-            external_ip: address("ExternalIP"),
+            external_ip: address(raw_node, "ExternalIP"),
             pod_cidr,
             ready,
             unschedulable: raw_node.spec.unschedulable.unwrap_or(false),
             is_being_deleted: raw_node.metadata.deletion_timestamp.is_some(),
-            taints: raw_node
-                .spec
-                .taints
-                .iter()
-                .map(|taint| Taint {
-                    key: taint.key.clone().unwrap_or_default(),
-                    value: taint.value.clone(),
-                    effect: taint.effect.clone().unwrap_or_default(),
-                })
-                .collect(),
+            taints: taints(&raw_node.spec.taints),
             kubelet_version: info.and_then(|info| info.kubelet_version.clone()),
             os_image: info.and_then(|info| info.os_image.clone()),
             kernel_version: info.and_then(|info| info.kernel_version.clone()),
@@ -109,6 +92,30 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
         });
     }
     nodes
+}
+
+fn taints(taints: &[raw::Taint]) -> Vec<Taint> {
+    let mut model = Vec::new();
+    for taint in taints {
+        model.push(Taint {
+            key: taint.key.clone().unwrap_or_default(),
+            value: taint.value.clone(),
+            effect: taint.effect.clone().unwrap_or_default(),
+        });
+    }
+    model
+}
+
+/// The names of `nodes`, for messages: `kind-control-plane, kind-worker`.
+pub(crate) fn names_joined(nodes: &[Node]) -> String {
+    let mut names = String::new();
+    for (idx, node) in nodes.iter().enumerate() {
+        if idx > 0 {
+            names.push_str(", ");
+        }
+        names.push_str(&node.name);
+    }
+    names
 }
 
 /// The node called `name` among `nodes`, which `build` sorts by name first: a binary
@@ -119,10 +126,15 @@ pub(crate) fn node_named<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> 
 
 /// The first parseable InternalIP address.
 fn internal_ip(node: &raw::Node) -> Option<IpAddr> {
+    address(node, "InternalIP")
+}
+
+/// The first parseable address of type `kind` (`InternalIP`, `ExternalIP`).
+fn address(node: &raw::Node, kind: &str) -> Option<IpAddr> {
     node.status
         .addresses
         .iter()
-        .filter(|address| address.type_.as_deref() == Some("InternalIP"))
+        .filter(|address| address.type_.as_deref() == Some(kind))
         .find_map(|address| address.address.as_deref().and_then(names::parse_ip))
 }
 
@@ -130,27 +142,13 @@ fn internal_ip(node: &raw::Node) -> Option<IpAddr> {
 /// The v1 API copies `podCIDR` into `podCIDRs[0]`, so errors name `spec.podCIDRs`.
 fn validate(node: &raw::Node) -> (Vec<FieldError>, Option<Cidr>) {
     let mut errors = Vec::new();
-    match node.metadata.name.as_deref() {
-        None | Some("") => errors.push(
-            FieldError::required(
-                FieldPath::parse("metadata.name"),
-                "name or generateName is required",
-            )
-            .help("give the Node a name under metadata"),
-        ),
-        Some(name) => {
-            for message in names::is_dns1123_subdomain(name) {
-                errors.push(
-                    FieldError::invalid(
-                        FieldPath::parse("metadata.name"),
-                        Value::str(name),
-                        &message,
-                    )
-                    .help("a Node name is lowercase letters, digits, '-' and '.'"),
-                );
-            }
-        }
-    }
+    validate::name_errors(
+        &mut errors,
+        node.metadata.name.as_deref(),
+        names::is_dns1123_subdomain,
+        "Node",
+        "a Node name is lowercase letters, digits, '-' and '.'",
+    );
     let (texts, at): (Vec<String>, FieldPath) = if node.spec.pod_cidrs.is_empty() {
         (node.spec.pod_cidr.iter().cloned().collect(), FieldPath::parse("spec.podCIDR"))
     } else {
