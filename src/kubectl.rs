@@ -82,27 +82,35 @@ pub enum Listing {
 /// ```
 pub fn get(cluster: &Cluster, resource: Resource, options: &GetOptions) -> Listing {
     let in_namespace = |namespace: &str| namespace == options.namespace;
-    let rows: Vec<Vec<String>> = match resource {
-        Resource::Services => cluster
-            .services
-            .iter()
-            .filter(|service| in_namespace(&service.namespace))
-            .map(|service| service_row(service, options))
-            .collect(),
-        Resource::Nodes => cluster.nodes.iter().map(|node| node_row(node, options)).collect(),
-        Resource::Pods => cluster
-            .pods
-            .iter()
-            .filter(|pod| in_namespace(&pod.namespace))
-            .map(|pod| pod_row(pod, options))
-            .collect(),
-        Resource::EndpointSlices => cluster
-            .endpoint_slices
-            .iter()
-            .filter(|slice| in_namespace(&slice.namespace))
-            .map(|slice| endpoint_slice_row(slice, options.now))
-            .collect(),
-    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    match resource {
+        Resource::Services => {
+            for service in &cluster.services {
+                if in_namespace(&service.namespace) {
+                    rows.push(service_row(service, options));
+                }
+            }
+        }
+        Resource::Nodes => {
+            for node in &cluster.nodes {
+                rows.push(node_row(node, options));
+            }
+        }
+        Resource::Pods => {
+            for pod in &cluster.pods {
+                if in_namespace(&pod.namespace) {
+                    rows.push(pod_row(pod, options));
+                }
+            }
+        }
+        Resource::EndpointSlices => {
+            for slice in &cluster.endpoint_slices {
+                if in_namespace(&slice.namespace) {
+                    rows.push(endpoint_slice_row(slice, options.now));
+                }
+            }
+        }
+    }
     if rows.is_empty() {
         // kubectl `get.go`: cluster-scoped kinds say no namespace.
         return Listing::Empty(if resource.is_namespaced() {

@@ -179,6 +179,19 @@ impl Evaluation {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
+
+    /// The views shown side by side: the chosen one, then the comparison. A plain Vec, so
+    /// the page does not compile a chained iterator for each place that walks them.
+    pub fn views(&self) -> Vec<&View> {
+        let mut views = Vec::new();
+        if let Ok(view) = &self.view {
+            views.push(view);
+        }
+        if let Some(other) = &self.other {
+            views.push(other);
+        }
+        views
+    }
 }
 
 fn view(cluster: &Cluster, query: &Query) -> Result<View, QueryError> {

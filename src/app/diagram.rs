@@ -188,29 +188,24 @@ fn Packets(props: &DiagramProps) -> Html {
     let scene = &props.scene;
     // Only the newest packet carries its addresses, so labels never pile up.
     let newest = anim.flights.len().checked_sub(1);
-    let packets = anim.flights.iter().enumerate().filter_map(|(flight_idx, flight)| {
-        let show_label = Some(flight_idx) == newest;
-        let wire = scene.wires.iter().find(|w| w.path_idx == flight.path_idx)?;
-        let path = props.explanation.paths.get(flight.path_idx)?;
-        let at = packet_at(wire, &path.hops, flight.progress)?;
-        let class = if at.is_rewritten { "packet rewritten" } else { "packet" };
-        let label = format!("{} → {}", at.packet.src, at.packet.dst);
-        Some((
-            show_label.then(|| (label.clone(), at.is_rewritten, path.hops.get(at.hop_idx).cloned())),
-            html! {
-                <g class={class} data-path={flight.path_idx.to_string()}>
-                    <circle cx={format!("{:.1}", at.at.x)} cy={format!("{:.1}", at.at.y)} r="6"><title>{ label }</title></circle>
-                </g>
-            },
-        ))
-    });
     let mut inspector = None;
     let mut dots = Vec::new();
-    for (label, dot) in packets {
-        if label.is_some() {
-            inspector = label;
+    for (flight_idx, flight) in anim.flights.iter().enumerate() {
+        let Some(wire) = scene.wires.iter().find(|w| w.path_idx == flight.path_idx) else {
+            continue;
+        };
+        let Some(path) = props.explanation.paths.get(flight.path_idx) else { continue };
+        let Some(at) = packet_at(wire, &path.hops, flight.progress) else { continue };
+        let class = if at.is_rewritten { "packet rewritten" } else { "packet" };
+        let label = format!("{} → {}", at.packet.src, at.packet.dst);
+        if Some(flight_idx) == newest {
+            inspector = Some((label.clone(), at.is_rewritten, path.hops.get(at.hop_idx).cloned()));
         }
-        dots.push(dot);
+        dots.push(html! {
+            <g class={class} data-path={flight.path_idx.to_string()}>
+                <circle cx={format!("{:.1}", at.at.x)} cy={format!("{:.1}", at.at.y)} r="6"><title>{ label }</title></circle>
+            </g>
+        });
     }
     // The newest packet's addresses, in a fixed line under the nodes so they never cover
     // a label; orange once DNAT or SNAT has rewritten them.

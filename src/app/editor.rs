@@ -26,6 +26,32 @@ fn textarea_near(element: Option<web_sys::Element>) -> Option<HtmlTextAreaElemen
     editor.query_selector("textarea").ok().flatten()?.dyn_into().ok()
 }
 
+/// One error or warning: a button that puts the cursor at its place in the textarea.
+fn problem(text: &AttrValue, diag: &crate::diagnostic::Diagnostic) -> Html {
+    let text = text.clone();
+    let span = diag.span;
+    let onclick = Callback::from(move |event: MouseEvent| {
+        let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        if let (Some(area), Some(span)) = (textarea_near(target), span) {
+            let at = offset_of(&text, span.line, span.column);
+            let _ = area.focus();
+            let _ = area.set_selection_range(at, at + span.len.max(1));
+        }
+    });
+    let place = diag.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
+    let class = format!("problem {}", diag.severity);
+    html! {
+        <li class={class}>
+            <button type="button" class="goto" {onclick}>
+                <span class="where">{ place }</span>
+                <span class="severity">{ diag.severity.to_string() }{ ": " }</span>
+                <span class="message">{ &diag.message }</span>
+            </button>
+            if let Some(help) = &diag.help { <div class="help">{ "help: " }{ help }</div> }
+        </li>
+    }
+}
+
 /// The editor for `text`, listing `evaluation`'s diagnostics. A plain function rather than a
 /// component: App makes `onedit` anew on every render, so a component would redraw every
 /// time anyway, and each component type costs the page its own copy of yew's lifecycle code.
@@ -57,49 +83,28 @@ pub fn editor(
             select.set_value("");
         }
     });
-    let marked = crate::sort::sorted_unique(
-        evaluation
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .filter_map(|d| d.span.map(|s| s.line))
-            .collect(),
-    );
+    // One pass over the diagnostics: the lines with errors, the problems, the notices.
+    let mut marked = Vec::new();
+    let mut problems: Vec<Html> = Vec::new();
+    let mut notices: Vec<Html> = Vec::new();
+    for diag in &evaluation.diagnostics {
+        if diag.severity == Severity::Notice {
+            notices.push(html! {
+                <li>{ diag.span.map(|s| format!("{}:{} ", s.line, s.column)).unwrap_or_default() }{ &diag.message }</li>
+            });
+            continue;
+        }
+        if let (Severity::Error, Some(span)) = (diag.severity, diag.span) {
+            marked.push(span.line);
+        }
+        problems.push(problem(text, diag));
+    }
+    let marked = crate::sort::sorted_unique(marked);
     let n_lines = text.split('\n').count().max(1);
     let gutter_lines = (1..=n_lines as u32).map(|line| {
         let class = if marked.binary_search(&line).is_ok() { "line marked" } else { "line" };
         html! { <div class={class}>{ line }</div> }
     });
-    let problems: Vec<Html> = evaluation
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity != Severity::Notice)
-        .map(|diag| {
-            let text = text.clone();
-            let span = diag.span;
-            let onclick = Callback::from(move |event: MouseEvent| {
-                let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                if let (Some(area), Some(span)) = (textarea_near(target), span) {
-                    let at = offset_of(&text, span.line, span.column);
-                    let _ = area.focus();
-                    let _ = area.set_selection_range(at, at + span.len.max(1));
-                }
-            });
-            let place = diag.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
-            let class = format!("problem {}", diag.severity);
-            html! {
-                <li class={class}>
-                    <button type="button" class="goto" {onclick}>
-                        <span class="where">{ place }</span>
-                        <span class="severity">{ diag.severity.to_string() }{ ": " }</span>
-                        <span class="message">{ &diag.message }</span>
-                    </button>
-                    if let Some(help) = &diag.help { <div class="help">{ "help: " }{ help }</div> }
-                </li>
-            }
-        })
-        .collect();
-    let notices = evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
     html! {
         <section class="editor" aria-label="Manifests editor">
             <div class="editor-bar">
@@ -123,12 +128,10 @@ pub fn editor(
             <ul id="problems" class="problems" aria-live="polite" aria-label="Errors and warnings">
                 { for problems }
             </ul>
-            if notices > 0 {
+            if !notices.is_empty() {
                 <details class="notices">
-                    <summary>{ format!("{notices} notices: what svcroute filled in or skipped") }</summary>
-                    <ul>{ for evaluation.diagnostics.iter().filter(|d| d.severity == Severity::Notice).map(|d| html! {
-                        <li>{ d.span.map(|s| format!("{}:{} ", s.line, s.column)).unwrap_or_default() }{ &d.message }</li>
-                    }) }</ul>
+                    <summary>{ format!("{} notices: what svcroute filled in or skipped", notices.len()) }</summary>
+                    <ul>{ for notices }</ul>
                 </details>
             }
         </section>

@@ -116,15 +116,12 @@ pub fn App(props: &AppProps) -> Html {
     let (shown, dimmed) = state.shown();
     let shown = shown.clone();
     let explanation = shown.view.as_ref().ok().map(|v| v.explanation.clone());
-    let views: Html = shown
-        .view
-        .iter()
-        .chain(shown.other.iter())
-        .enumerate()
-        .map(|(view_idx, view)| view_html(&state, &dispatch, view_idx, view, dimmed))
-        .collect();
+    let mut views: Vec<Html> = Vec::new();
+    for (view_idx, view) in shown.views().into_iter().enumerate() {
+        views.push(view_html(&state, &dispatch, view_idx, view, dimmed));
+    }
     let views = html! {
-        <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ views }</div>
+        <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
     };
     let playback = playback(&state, &dispatch);
     let link_banner = state

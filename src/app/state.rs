@@ -157,25 +157,22 @@ impl State {
 
     fn reset_animation(&mut self) {
         let shown = self.shown().0.clone();
-        let views = shown.view.iter().chain(shown.other.iter());
-        self.animations = views
-            .map(|view| AnimationTally {
+        self.animations = Vec::new();
+        self.diagram_svgs = Vec::new();
+        for view in shown.views() {
+            self.animations.push(AnimationTally {
                 connections: Rc::new(
                     simulate::connections(&view.explanation, self.scenario.seed)
                         .take(MAX_CONNECTIONS)
                         .collect(),
                 ),
                 observed: vec![0; view.explanation.paths.len()],
-            })
-            .collect();
-        self.diagram_svgs = shown
-            .view
-            .iter()
-            .chain(shown.other.iter())
-            .map(|view| {
-                yew::AttrValue::from(super::diagram::scene_svg(&view.scene, &view.explanation))
-            })
-            .collect();
+            });
+            self.diagram_svgs.push(yew::AttrValue::from(super::diagram::scene_svg(
+                &view.scene,
+                &view.explanation,
+            )));
+        }
         let n_paths = shown.view.as_ref().map_or(0, |v| v.explanation.paths.len());
         self.generation = self.generation.wrapping_add(1);
         if self.selected_path.is_some_and(|idx| idx >= n_paths) {

@@ -116,6 +116,21 @@ fn available_for_topology(
     }
 }
 
+/// The endpoints `keep` accepts, in kube-proxy's order. By `&dyn` and a plain loop, so the
+/// page compiles one filter for `CategorizeEndpoints`' four lists.
+fn endpoints_where<'a>(
+    endpoints: &'a [Endpoint],
+    keep: &dyn Fn(&Endpoint) -> bool,
+) -> Vec<&'a Endpoint> {
+    let mut kept = Vec::new();
+    for endpoint in endpoints {
+        if keep(endpoint) {
+            kept.push(endpoint);
+        }
+    }
+    kept
+}
+
 /// `CategorizeEndpoints` for `node`: the Cluster and Local lists with their independent
 /// ready → serving-and-terminating fallbacks (facts 2.2).
 pub fn categorize_endpoints<'a>(
@@ -132,18 +147,13 @@ pub fn categorize_endpoints<'a>(
     if uses_cluster_endpoints {
         topology_mode = topology_mode_from_hints(endpoints, node_name, zone);
         out.topology_mode = Some(topology_mode);
-        out.cluster_endpoints = endpoints
-            .iter()
-            .filter(|endpoint| {
-                endpoint.is_ready
-                    && available_for_topology(endpoint, topology_mode, node_name, zone)
-            })
-            .collect();
+        out.cluster_endpoints = endpoints_where(endpoints, &|endpoint| {
+            endpoint.is_ready && available_for_topology(endpoint, topology_mode, node_name, zone)
+        });
         // No ready endpoint anywhere (topology would have been ignored otherwise): fall back
         // to serving-and-terminating ones, without topology.
         if out.cluster_endpoints.is_empty() {
-            out.cluster_endpoints =
-                endpoints.iter().filter(|endpoint| is_serving_terminating(endpoint)).collect();
+            out.cluster_endpoints = endpoints_where(endpoints, &is_serving_terminating);
         }
         out.has_any_endpoints = !out.cluster_endpoints.is_empty();
     }
@@ -166,16 +176,14 @@ pub fn categorize_endpoints<'a>(
     }
     let mut use_serving_terminating_endpoints = false;
     if has_local_ready_endpoints {
-        out.local_endpoints = endpoints
-            .iter()
-            .filter(|endpoint| is_local(endpoint, node_name) && endpoint.is_ready)
-            .collect();
+        out.local_endpoints = endpoints_where(endpoints, &|endpoint| {
+            is_local(endpoint, node_name) && endpoint.is_ready
+        });
     } else if has_local_serving_terminating_endpoints {
         use_serving_terminating_endpoints = true;
-        out.local_endpoints = endpoints
-            .iter()
-            .filter(|endpoint| is_local(endpoint, node_name) && is_serving_terminating(endpoint))
-            .collect();
+        out.local_endpoints = endpoints_where(endpoints, &|endpoint| {
+            is_local(endpoint, node_name) && is_serving_terminating(endpoint)
+        });
     }
 
     if !uses_cluster_endpoints {

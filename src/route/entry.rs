@@ -39,13 +39,20 @@ pub struct Resolved<'a> {
 
 /// Nodes sorted by name, the order "the first node" refers to.
 fn nodes_by_name(cluster: &Cluster) -> Vec<&Node> {
-    let mut nodes: Vec<&Node> = cluster.nodes.iter().collect();
+    let mut nodes: Vec<&Node> = Vec::with_capacity(cluster.nodes.len());
+    for node in &cluster.nodes {
+        nodes.push(node);
+    }
     crate::sort::sort_by(&mut nodes, |a, b| a.name.cmp(&b.name));
     nodes
 }
 
 fn node_names(cluster: &Cluster) -> Vec<String> {
-    nodes_by_name(cluster).into_iter().map(|node| node.name.clone()).collect()
+    let mut names = Vec::new();
+    for node in nodes_by_name(cluster) {
+        names.push(node.name.clone());
+    }
+    names
 }
 
 /// The node named by the query, or the first node by name.

@@ -343,10 +343,9 @@ pub fn explain(
                     lb_paths.push(lb_dead_end(first_hop, reason));
                 } else {
                     let weight = Share::new(1, lb_pool.healthy.len() as u128);
-                    load_balancer_nodes =
-                        lb_pool.healthy.iter().map(|node| node.name.clone()).collect();
                     arrivals.reserve(lb_pool.healthy.len());
                     for node in &lb_pool.healthy {
+                        load_balancer_nodes.push(node.name.clone());
                         arrivals.push(via_load_balancer(
                             node,
                             weight,
@@ -485,7 +484,8 @@ pub fn explain(
     let mut cut_node: Option<(String, usize)> = None;
     let mut is_listing = true;
     // Each group's list in path order, sorted when first listed.
-    let mut in_path_order: Vec<Option<Vec<&Endpoint>>> = groups.iter().map(|_| None).collect();
+    let mut in_path_order: Vec<Option<Vec<&Endpoint>>> = Vec::new();
+    in_path_order.resize_with(groups.len(), || None);
     let mut rule_texts: Vec<(Rule<'_>, String)> = Vec::new();
     for ((arrival, n_paths), group) in arrivals.into_iter().zip(n_paths_at).zip(group_at) {
         let room = MAX_PATHS.saturating_sub(paths.len());
@@ -555,8 +555,14 @@ pub fn explain(
         Ok(slot) => rule_texts.get(slot).map(|(_, text)| text.clone()).unwrap_or_default(),
         Err(_) => rules.rule_text(*rule),
     };
-    let delivering_reasons: Vec<String> = delivering_rules.iter().map(text_of).collect();
-    let mut failing_reasons: Vec<String> = failing_rules.iter().map(text_of).collect();
+    let mut delivering_reasons: Vec<String> = Vec::new();
+    for rule in &delivering_rules {
+        delivering_reasons.push(text_of(rule));
+    }
+    let mut failing_reasons: Vec<String> = Vec::new();
+    for rule in &failing_rules {
+        failing_reasons.push(text_of(rule));
+    }
     for path in &paths {
         if path.via_node.is_none()
             && path.outcome != Outcome::Delivered
@@ -586,7 +592,10 @@ pub fn explain(
         && !cidrs.is_empty()
         && !cidrs.iter().any(|cidr| cidr.contains(resolved.client.ip))
     {
-        let cidr_list: Vec<String> = cidrs.iter().map(ToString::to_string).collect();
+        let mut cidr_list: Vec<String> = Vec::new();
+        for cidr in cidrs {
+            cidr_list.push(cidr.to_string());
+        }
         warn(&mut warnings, format_args!(
             "the pod's IP {} is outside the cluster CIDR ({}), so kube-proxy's local-traffic detector \
              treats it as an outside source",
@@ -614,17 +623,13 @@ pub fn explain(
     };
     let reason =
         if outcome == Outcome::Delivered { delivering_reasons } else { failing_reasons }.join("; ");
-    let pods = by_pod
-        .iter()
-        .filter_map(|(pod, &slot)| {
-            let (node, share) = pod_shares.get_mut(slot)?;
-            (!share.is_zero()).then(|| PodShare {
-                pod: pod.clone(),
-                node: node.take(),
-                share: *share,
-            })
-        })
-        .collect();
+    let mut pods = Vec::new();
+    for (pod, &slot) in &by_pod {
+        let Some((node, share)) = pod_shares.get_mut(slot) else { continue };
+        if !share.is_zero() {
+            pods.push(PodShare { pod: pod.clone(), node: node.take(), share: *share });
+        }
+    }
     debug_assert!(
         paths.is_empty()
             || paths.iter().map(|path| path.share).sum::<Share>().add(omitted_share) == Share::ONE
