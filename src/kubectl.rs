@@ -141,7 +141,11 @@ fn headers(resource: Resource, wide: bool) -> Vec<String> {
         Resource::EndpointSlices => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
     };
     let extra = if wide { extra } else { &[] };
-    base.iter().chain(extra).map(|header| header.to_string()).collect()
+    let mut headers = Vec::new();
+    for header in base.iter().chain(extra) {
+        headers.push(header.to_string());
+    }
+    headers
 }
 
 /// Lays out cells as kubectl's tabwriter does: minwidth 6, padding 3, pad with spaces; every
@@ -151,13 +155,15 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
     const MIN_WIDTH: usize = 6;
     const PADDING: usize = 3;
     let n_columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n_columns)
-        .map(|column| {
-            let longest =
-                rows.iter().filter_map(|row| row.get(column)).map(|cell| cell.chars().count());
-            (longest.max().unwrap_or(0) + PADDING).max(MIN_WIDTH)
-        })
-        .collect();
+    let mut widths = vec![0; n_columns];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for width in &mut widths {
+        *width = (*width + PADDING).max(MIN_WIDTH);
+    }
     let mut out = String::new();
     for row in rows {
         for (column, cell) in row.iter().enumerate() {
@@ -200,10 +206,12 @@ fn service_row(service: &Service, options: &GetOptions) -> Vec<String> {
 /// and always passes `Wide: true` (`printerstorage.TableConvertor`), so a live cluster never
 /// shows the cut; neither do we.
 pub fn service_external_ip(service: &Service) -> String {
-    let external_ips = || service.external_ips.iter().map(IpAddr::to_string).collect::<Vec<_>>();
+    let mut ips = Vec::new();
+    for ip in &service.external_ips {
+        ips.push(ip.to_string());
+    }
     match service.type_ {
         ServiceType::ClusterIp | ServiceType::NodePort => {
-            let ips = external_ips();
             if ips.is_empty() {
                 "<none>".to_string()
             } else {
@@ -212,18 +220,18 @@ pub fn service_external_ip(service: &Service) -> String {
         }
         ServiceType::LoadBalancer => {
             // A set: deduplicated and sorted as strings.
-            let mut all = crate::sort::sorted_unique(
-                service
-                    .load_balancer_ingress
-                    .iter()
-                    .filter_map(|ingress| match (&ingress.ip, &ingress.hostname) {
-                        (Some(ip), _) => Some(ip.to_string()),
-                        (None, Some(hostname)) if !hostname.is_empty() => Some(hostname.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-            );
-            all.extend(external_ips());
+            let mut ingress_addresses = Vec::new();
+            for ingress in &service.load_balancer_ingress {
+                match (&ingress.ip, &ingress.hostname) {
+                    (Some(ip), _) => ingress_addresses.push(ip.to_string()),
+                    (None, Some(hostname)) if !hostname.is_empty() => {
+                        ingress_addresses.push(hostname.clone())
+                    }
+                    _ => {}
+                }
+            }
+            let mut all = crate::sort::sorted_unique(ingress_addresses);
+            all.extend(ips);
             if all.is_empty() {
                 "<pending>".to_string()
             } else {
@@ -236,16 +244,15 @@ pub fn service_external_ip(service: &Service) -> String {
 
 /// `makePortString`: `80:30080/TCP,443:30443/TCP`; `<none>` without ports.
 pub fn port_string(service: &Service) -> String {
-    let pieces: Vec<String> = service
-        .ports
-        .iter()
-        .map(|port| match port.node_port {
+    let mut pieces: Vec<String> = Vec::new();
+    for port in &service.ports {
+        pieces.push(match port.node_port {
             Some(node_port) if node_port > 0 => {
                 format!("{}:{}/{}", port.port, node_port, port.protocol)
             }
             _ => format!("{}/{}", port.port, port.protocol),
-        })
-        .collect();
+        });
+    }
     if pieces.is_empty() {
         "<none>".to_string()
     } else {
@@ -255,7 +262,11 @@ pub fn port_string(service: &Service) -> String {
 
 /// `labels.FormatLabels`: `k=v` pairs sorted by key, comma-joined.
 fn format_labels<'a>(labels: impl Iterator<Item = (&'a String, &'a String)>) -> String {
-    labels.map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join(",")
+    let mut pairs = Vec::new();
+    for (key, value) in labels {
+        pairs.push(format!("{key}={value}"));
+    }
+    pairs.join(",")
 }
 
 // ---------------------------------------------------------------- Node
@@ -300,20 +311,17 @@ pub fn node_status(node: &Node) -> String {
 /// `findNodeRoles`: `node-role.kubernetes.io/<role>` keys and `kubernetes.io/role` values,
 /// sorted and deduplicated.
 pub fn node_roles(node: &Node) -> String {
-    let roles = crate::sort::sorted_unique(
-        node.labels
-            .iter()
-            .filter_map(|(key, value)| {
-                if let Some(role) = key.strip_prefix("node-role.kubernetes.io/") {
-                    (!role.is_empty()).then_some(role)
-                } else if key == "kubernetes.io/role" && !value.is_empty() {
-                    Some(value.as_str())
-                } else {
-                    None
-                }
-            })
-            .collect(),
-    );
+    let mut roles = Vec::new();
+    for (key, value) in &node.labels {
+        if let Some(role) = key.strip_prefix("node-role.kubernetes.io/") {
+            if !role.is_empty() {
+                roles.push(role);
+            }
+        } else if key == "kubernetes.io/role" && !value.is_empty() {
+            roles.push(value.as_str());
+        }
+    }
+    let roles = crate::sort::sorted_unique(roles);
     if roles.is_empty() {
         "<none>".to_string()
     } else {
@@ -324,17 +332,18 @@ pub fn node_roles(node: &Node) -> String {
 // ---------------------------------------------------------------- EndpointSlice
 
 fn endpoint_slice_row(slice: &EndpointSlice, now: i64) -> Vec<String> {
-    let ports: Vec<String> = slice
-        .ports
-        .iter()
-        .map(|port| match (port.port, &port.name) {
+    let mut ports: Vec<String> = Vec::new();
+    for port in &slice.ports {
+        ports.push(match (port.port, &port.name) {
             (Some(number), _) => number.to_string(),
             (None, Some(name)) => name.clone(),
             (None, None) => "*".to_string(),
-        })
-        .collect();
-    let addresses: Vec<String> =
-        slice.endpoints.iter().flat_map(|endpoint| endpoint.addresses.iter().cloned()).collect();
+        });
+    }
+    let mut addresses: Vec<String> = Vec::new();
+    for endpoint in &slice.endpoints {
+        addresses.extend_from_slice(&endpoint.addresses);
+    }
     vec![
         slice.name.clone(),
         slice.address_type.clone(),

@@ -184,7 +184,10 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     }
 
     // Node order: by name, as kubectl lists them; the stand-in last.
-    let mut node_names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let mut node_names: Vec<String> = Vec::new();
+    for node in &cluster.nodes {
+        node_names.push(node.name.clone());
+    }
     if by_node.get(NO_NODE).is_some() {
         node_names.push(NO_NODE.to_string());
     }
@@ -246,7 +249,10 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         let x = nodes_x + column as f64 * (NODE_W + COLUMN_GAP);
         let _ = row_in_column;
         let backends = by_node.get(node_name).map(Vec::as_slice).unwrap_or(&[]);
-        let mut drawn: Vec<&Backend> = backends.iter().collect();
+        let mut drawn: Vec<&Backend> = Vec::with_capacity(backends.len());
+        for backend in backends {
+            drawn.push(backend);
+        }
         crate::sort::sort_by(&mut drawn, |a, b| a.title.cmp(&b.title));
         let mut shown_pods = drawn.len().min(MAX_PODS_PER_NODE);
         let has_more = drawn.len() > MAX_PODS_PER_NODE;
@@ -633,16 +639,16 @@ fn curve(a: Point, b: Point) -> Vec<Point> {
     let dx = (b.x - a.x) / 2.0;
     let c1 = Point::new(a.x + dx, a.y);
     let c2 = Point::new(b.x - dx, b.y);
-    (0..=STEPS)
-        .map(|step| {
-            let t = step as f64 / STEPS as f64;
-            let u = 1.0 - t;
-            Point::new(
-                u * u * u * a.x + 3.0 * u * u * t * c1.x + 3.0 * u * t * t * c2.x + t * t * t * b.x,
-                u * u * u * a.y + 3.0 * u * u * t * c1.y + 3.0 * u * t * t * c2.y + t * t * t * b.y,
-            )
-        })
-        .collect()
+    let mut points = Vec::with_capacity(STEPS + 1);
+    for step in 0..=STEPS {
+        let t = step as f64 / STEPS as f64;
+        let u = 1.0 - t;
+        points.push(Point::new(
+            u * u * u * a.x + 3.0 * u * u * t * c1.x + 3.0 * u * t * t * c2.x + t * t * t * b.x,
+            u * u * u * a.y + 3.0 * u * u * t * c1.y + 3.0 * u * t * t * c2.y + t * t * t * b.y,
+        ));
+    }
+    points
 }
 
 #[cfg(test)]

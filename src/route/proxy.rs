@@ -358,12 +358,10 @@ impl<'a> Rules<'a> {
                 mark(is_masqueraded)
             ),
             Rule::OutsideSourceRanges { src } => {
-                let ranges: Vec<String> = self
-                    .service
-                    .load_balancer_source_ranges
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
+                let mut ranges: Vec<String> = Vec::new();
+                for range in &self.service.load_balancer_source_ranges {
+                    ranges.push(range.to_string());
+                }
                 format!(
                     "source {src} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW-{hash} and \
                      KUBE-PROXY-FIREWALL DROPs it (\"{spn} traffic not accepted by KUBE-FW-{hash}\"), so the client hangs",
@@ -414,14 +412,20 @@ impl<'a> Rules<'a> {
         let share_on_node = Share::new(1, verdict.list.len() as u128);
         let spn = self.service_port_name();
         let n_endpoints = verdict.list.len().to_string();
-        in_path_order
-            .iter()
-            .take(limit)
-            .map(|endpoint| {
-                let on_node = (share_on_node, n_endpoints.as_str());
-                self.deliver(&arrival, endpoint, verdict.is_masqueraded, on_node, &spn, reason)
-            })
-            .collect()
+        let listed = in_path_order.get(..limit).unwrap_or(in_path_order);
+        let mut paths = Vec::with_capacity(listed.len());
+        for endpoint in listed {
+            let on_node = (share_on_node, n_endpoints.as_str());
+            paths.push(self.deliver(
+                &arrival,
+                endpoint,
+                verdict.is_masqueraded,
+                on_node,
+                &spn,
+                reason,
+            ));
+        }
+        paths
     }
 
     /// A path that ends at the arrival's node (REJECT or DROP).

@@ -75,13 +75,11 @@ impl Picker {
             denominator = u64::try_from(lcm).unwrap_or(u64::MAX);
         }
         let mut total = 0.0;
-        let cumulative_f64 = shares
-            .iter()
-            .map(|share| {
-                total += share.to_f64();
-                total
-            })
-            .collect();
+        let mut cumulative_f64 = Vec::with_capacity(shares.len());
+        for share in shares {
+            total += share.to_f64();
+            cumulative_f64.push(total);
+        }
         Self { cumulative, denominator, cumulative_f64 }
     }
 
@@ -118,7 +116,10 @@ impl Picker {
 /// it to an endpoint, that node's later connections go to the same endpoint (facts 5.5;
 /// the affinity timeout is taken as never expiring during the simulation).
 pub fn connections(expl: &Explanation, seed: u64) -> impl Iterator<Item = usize> + '_ {
-    let mut shares: Vec<Share> = expl.paths.iter().map(|path| path.share).collect();
+    let mut shares: Vec<Share> = Vec::with_capacity(expl.paths.len() + 1);
+    for path in &expl.paths {
+        shares.push(path.share);
+    }
     if !expl.omitted_share.is_zero() {
         shares.push(expl.omitted_share);
     }
