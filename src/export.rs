@@ -21,14 +21,14 @@ pub fn side_by_side(a: &View, b: &View) -> Scene {
     scene.ports.extend(right.ports);
     // Wires keep their path index; the second view's paths are numbered after the first's.
     let first_paths = a.explanation.paths.len();
-    scene.wires.extend(right.wires.into_iter().map(|mut wire| {
+    for mut wire in right.wires {
         wire.path_idx += first_paths;
-        wire
-    }));
-    scene.stops.extend(right.stops.into_iter().map(|mut stop| {
+        scene.wires.push(wire);
+    }
+    for mut stop in right.stops {
         stop.path_idx += first_paths;
-        stop
-    }));
+        scene.stops.push(stop);
+    }
     scene.labels.extend(right.labels);
     scene.width = offset + b.scene.width;
     scene.height = a.scene.height.max(b.scene.height);
@@ -60,12 +60,11 @@ pub fn caption(explanation: &Explanation) -> Vec<String> {
     let shares = if explanation.pods.is_empty() {
         format!("no pod receives these connections ({})", explanation.outcome.as_str())
     } else {
-        explanation
-            .pods
-            .iter()
-            .map(|pod| format!("{} {} ({})", pod.pod, pod.share, pod.share.percent()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut pods = Vec::new();
+        for pod in &explanation.pods {
+            pods.push(format!("{} {} ({})", pod.pod, pod.share, pod.share.percent()));
+        }
+        pods.join(", ")
     };
     vec![
         format!(
@@ -116,9 +115,11 @@ pub fn render(evaluation: &Evaluation, theme: Theme) -> Option<String> {
     let (width, height) = chart::size(explanation.pods.len());
     // Wrap the caption to the picture's width (at the backends' average glyph width).
     let max_chars = ((scene.width.max(f64::from(width) + 40.0) - 40.0) / 6.8) as usize;
-    caption_lines = std::iter::once(String::new())
-        .chain(caption_lines.iter().flat_map(|line| wrap(line, max_chars.max(40))))
-        .collect();
+    let mut wrapped = vec![String::new()];
+    for line in &caption_lines {
+        wrapped.extend(wrap(line, max_chars.max(40)));
+    }
+    caption_lines = wrapped;
     let chart = chart::shares_svg(explanation, None, theme == Theme::Dark);
     let options = svg::Options {
         theme,

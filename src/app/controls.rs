@@ -37,7 +37,17 @@ fn option(value: &str, label: &str, selected: bool) -> Html {
 
 /// Options with fixed values and labels, the one whose value is `current` selected.
 fn fixed_options(choices: &[(&str, &str)], current: &str) -> Html {
-    choices.iter().map(|&(value, label)| option(value, label, value == current)).collect()
+    let mut options = Vec::new();
+    for &(value, label) in choices {
+        options.push(option(value, label, value == current));
+    }
+    list(options)
+}
+
+/// Sibling nodes as one. Every list of options is a Vec turned into Html here, so the page
+/// compiles one `FromIterator` instead of one per iterator chain.
+fn list(items: Vec<Html>) -> Html {
+    Html::from_iter(items)
 }
 
 /// A labelled menu. Every menu is this one function called with data, so the page holds one
@@ -120,30 +130,34 @@ pub fn controls(
         explanation.map(|e| e.policy.external_traffic_policy.as_str()).unwrap_or("?");
     let itp_in_force =
         explanation.map(|e| e.policy.internal_traffic_policy.as_str()).unwrap_or("?");
-    let service_options: Html = services
-        .iter()
-        .map(|svc| {
-            let value = format!("{}/{}", svc.namespace, svc.name);
-            let label = if svc.namespace == "default" {
-                format!("{} ({})", svc.name, svc.type_)
-            } else {
-                format!("{value} ({})", svc.type_)
-            };
-            option(&value, &label, svc.name == service_name && svc.namespace == namespace)
-        })
-        .collect();
+    let mut service_options = Vec::new();
+    for svc in &services {
+        let value = format!("{}/{}", svc.namespace, svc.name);
+        let label = if svc.namespace == "default" {
+            format!("{} ({})", svc.name, svc.type_)
+        } else {
+            format!("{value} ({})", svc.type_)
+        };
+        service_options.push(option(
+            &value,
+            &label,
+            svc.name == service_name && svc.namespace == namespace,
+        ));
+    }
+    let service_options = list(service_options);
     let port_menu = service.filter(|svc| svc.ports.len() > 1).map(|svc| {
-        let options = svc.ports.iter().map(|port| {
+        let mut options = Vec::new();
+        for port in &svc.ports {
             let value =
                 if port.name.is_empty() { port.port.to_string() } else { port.name.clone() };
             let label = format!("{} {}/{}", port.name, port.port, port.protocol);
-            option(&value, &label, value == port_value)
-        });
+            options.push(option(&value, &label, value == port_value));
+        }
         let onchange = on_select(d, |v| match v.parse::<u16>() {
             Ok(n) => Action::SetPort(PortSelector::Number(n)),
             Err(_) => Action::SetPort(PortSelector::Name(v)),
         });
-        menu("Port", None, false, onchange, options.collect())
+        menu("Port", None, false, onchange, list(options))
     });
     let entries = [
         ("load-balancer", "load balancer"),
@@ -151,14 +165,12 @@ pub fn controls(
         ("cluster-ip", "cluster IP"),
         ("external-ip", "external IP"),
     ];
-    let node_options: Html = cluster
-        .nodes
-        .iter()
-        .map(|node| {
-            let label = format!("{} {}", node.name, node.internal_ip);
-            option(&node.name, &label, node.name == node_value)
-        })
-        .collect();
+    let mut node_options = Vec::new();
+    for node in &cluster.nodes {
+        let label = format!("{} {}", node.name, node.internal_ip);
+        node_options.push(option(&node.name, &label, node.name == node_value));
+    }
+    let node_options = list(node_options);
     let on_node = on_select(d, |v| Action::SetNode(if v.is_empty() { None } else { Some(v) }));
     let on_client = on_select(d, |v| {
         Action::SetClient(if let Some(pod) = v.strip_prefix("pod:") {
@@ -173,13 +185,23 @@ pub fn controls(
         let value = format!("{prefix}:{name}");
         option(&value, &format!("{prefix} {name}"), value == client_value)
     };
+    let mut pod_options = Vec::new();
+    for pod in &cluster.pods {
+        if pod.namespace == namespace {
+            pod_options.push(client_option("pod", &pod.name));
+        }
+    }
+    let mut node_process_options = Vec::new();
+    for node in &cluster.nodes {
+        node_process_options.push(client_option("node", &node.name));
+    }
     let client_options = html! { <>
         { option("outside", "a host outside the cluster (203.0.113.10)", client_value == "outside") }
         <optgroup label="a pod">
-            { for cluster.pods.iter().filter(|p| p.namespace == namespace).map(|pod| client_option("pod", &pod.name)) }
+            { list(pod_options) }
         </optgroup>
         <optgroup label="a process on a node">
-            { for cluster.nodes.iter().map(|node| client_option("node", &node.name)) }
+            { list(node_process_options) }
         </optgroup>
     </> };
     html! {

@@ -59,21 +59,22 @@ pub struct Pool<'a> {
 ///
 /// O(nodes + endpoints): the nodes with a ready endpoint are collected once, not once per node.
 pub fn pool<'a>(cluster: &'a Cluster, service: &Service, external: TrafficPolicy) -> Pool<'a> {
-    let mut nodes: Vec<&Node> = cluster.nodes.iter().collect();
+    let mut nodes: Vec<&Node> = Vec::with_capacity(cluster.nodes.len());
+    for node in &cluster.nodes {
+        nodes.push(node);
+    }
     if !super::lookup::nodes_are_sorted(cluster) {
         crate::sort::sort_by(&mut nodes, |a, b| a.name.cmp(&b.name));
     }
     // `local_ready_endpoints(service, node) > 0`, for every node at once: sorted, for a
     // binary search per node.
-    let with_ready_endpoint = crate::sort::sorted_unique(
-        service
-            .ports
-            .iter()
-            .flat_map(|port| &port.endpoints)
-            .filter(|endpoint| endpoint.is_ready)
-            .filter_map(|endpoint| endpoint.node_name.as_deref())
-            .collect(),
-    );
+    let mut with_ready_endpoint = Vec::new();
+    for endpoint in service.ports.iter().flat_map(|port| &port.endpoints) {
+        if let (true, Some(node)) = (endpoint.is_ready, endpoint.node_name.as_deref()) {
+            with_ready_endpoint.push(node);
+        }
+    }
+    let with_ready_endpoint = crate::sort::sorted_unique(with_ready_endpoint);
     let mut pool = Pool {
         members: Vec::with_capacity(nodes.len()),
         healthy: Vec::with_capacity(nodes.len()),
