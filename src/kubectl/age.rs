@@ -77,10 +77,7 @@ fn parse_i64(text: &str) -> Option<i64> {
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     let text = text.trim();
     let (date, time) = text.split_once(['T', 't', ' '])?;
-    let mut date_parts = date.splitn(3, '-');
-    let year = parse_i64(date_parts.next()?)?;
-    let month = parse_i64(date_parts.next()?)?;
-    let day = parse_i64(date_parts.next()?)?;
+    let (year, month, day) = three_numbers(date, '-')?;
     let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
         (clock, 0)
     } else {
@@ -93,10 +90,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         (clock, sign * (zone_hours * 3600 + zone_minutes * 60))
     };
     let clock = clock.split('.').next()?;
-    let mut clock_parts = clock.splitn(3, ':');
-    let hour = parse_i64(clock_parts.next()?)?;
-    let minute = parse_i64(clock_parts.next()?)?;
-    let second = parse_i64(clock_parts.next()?)?;
+    let (hour, minute, second) = three_numbers(clock, ':')?;
     let is_valid = (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && (0..24).contains(&hour)
@@ -106,6 +100,13 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// `a-b-c` or `a:b:c` as three numbers: the date and the clock share one function.
+#[inline(never)]
+fn three_numbers(text: &str, separator: char) -> Option<(i64, i64, i64)> {
+    let mut parts = text.splitn(3, separator);
+    Some((parse_i64(parts.next()?)?, parse_i64(parts.next()?)?, parse_i64(parts.next()?)?))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
