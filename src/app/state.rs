@@ -160,12 +160,14 @@ impl State {
         self.animations = Vec::new();
         self.diagram_svgs = Vec::new();
         for view in shown.views() {
+            let mut connections = Vec::new();
+            for path_idx in
+                simulate::connections(&view.explanation, self.scenario.seed).take(MAX_CONNECTIONS)
+            {
+                connections.push(path_idx);
+            }
             self.animations.push(AnimationTally {
-                connections: Rc::new(
-                    simulate::connections(&view.explanation, self.scenario.seed)
-                        .take(MAX_CONNECTIONS)
-                        .collect(),
-                ),
+                connections: Rc::new(connections),
                 observed: vec![0; view.explanation.paths.len()],
             });
             self.diagram_svgs.push(yew::AttrValue::from(super::diagram::scene_svg(

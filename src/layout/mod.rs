@@ -241,7 +241,11 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     let mut column_right = vec![0.0_f64; columns];
     let mut max_bottom = top;
     let mut pod_rects: ByName<Rect> = ByName::new();
-    let lb_pool = crate::sort::sorted_unique(explanation.load_balancer_nodes.iter().collect());
+    let mut lb_pool = Vec::new();
+    for name in &explanation.load_balancer_nodes {
+        lb_pool.push(name);
+    }
+    let lb_pool = crate::sort::sorted_unique(lb_pool);
     let is_in_lb_pool = |name: &String| lb_pool.binary_search(&name).is_ok();
     for (idx, node_name) in node_names.iter().enumerate() {
         let column = idx / per_column;
