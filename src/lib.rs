@@ -23,7 +23,6 @@ pub mod permalink;
 pub mod presets;
 pub mod scenario;
 pub mod sort;
-pub mod tenths;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

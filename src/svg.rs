@@ -5,7 +5,6 @@
 //! same scene always gives the same bytes (coordinates are printed with one decimal).
 
 use crate::layout::{BoxKind, BoxState, Point, Scene};
-use crate::tenths::Tenths;
 use std::fmt::Write;
 
 /// Colours: the page follows the system (`Auto`); exports pick one.
@@ -91,7 +90,7 @@ fn points(pts: &[Point]) -> String {
         if idx > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{},{}", Tenths(p.x), Tenths(p.y));
+        let _ = write!(out, "{:.1},{:.1}", p.x, p.y);
     }
     out
 }
@@ -114,21 +113,23 @@ pub fn write(scene: &Scene, options: &Options) -> String {
         if options.caption.is_empty() { 0.0 } else { 12.0 + 18.0 * options.caption.len() as f64 };
     let (appendix_w, appendix_h) =
         options.appendix.as_ref().map_or((0.0, 0.0), |(_, w, h)| (*w, *h));
-    let width = Tenths(scene.width.max(appendix_w + 40.0));
-    let height = Tenths(scene.height + caption_h + appendix_h);
+    let width = scene.width.max(appendix_w + 40.0);
+    let height = scene.height + caption_h + appendix_h;
     let mut out = String::with_capacity(16 * 1024);
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"svcroute\" viewBox=\"0 0 {width} {height}\" \
-width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"svcroute\" viewBox=\"0 0 {width:.1} {height:.1}\" \
+width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
         escape(&options.title)
     );
     // No element ids: several pictures may share one HTML page (compare mode, an mdBook
     // chapter), and ids must be unique there. The root's aria-label names the picture.
     let _ = write!(out, "<title>{}</title>", escape(&options.title));
     let _ = write!(out, "<style>{}</style>", style(options.theme));
-    let _ =
-        write!(out, "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\"/>");
+    let _ = write!(
+        out,
+        "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"{width:.1}\" height=\"{height:.1}\"/>"
+    );
     for label in &scene.labels {
         let class = if label.is_heading { "heading" } else { "muted" };
         text(&mut out, class, label.at.x, label.at.y, &label.text);
@@ -151,12 +152,12 @@ width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         let r = shape.rect;
         let _ = write!(
             out,
-            "<g class=\"box box-{kind} state-{state}\" data-id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+            "<g class=\"box box-{kind} state-{state}\" data-id=\"{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\"/>",
             escape(&shape.id),
-            Tenths(r.x),
-            Tenths(r.y),
-            Tenths(r.w),
-            Tenths(r.h)
+            r.x,
+            r.y,
+            r.w,
+            r.h
         );
         text(&mut out, "title", r.x + 10.0, r.y + 18.0, &shape.title);
         for (idx, line) in shape.lines.iter().enumerate() {
@@ -180,8 +181,8 @@ width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         for hop in &wire.hops {
             let _ = write!(
                 out,
-                "<polyline class=\"{class}\" stroke-width=\"{}\" points=\"{}\"/>",
-                Tenths(wire.width),
+                "<polyline class=\"{class}\" stroke-width=\"{:.1}\" points=\"{}\"/>",
+                wire.width,
                 points(hop)
             );
         }
@@ -190,11 +191,11 @@ width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
     for port in &scene.ports {
         let _ = write!(
             out,
-            "<g class=\"port\"><rect x=\"{}\" y=\"{}\" width=\"8\" height=\"12\" rx=\"2\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text></g>",
-            Tenths(port.at.x - 4.0),
-            Tenths(port.at.y - 6.0),
-            Tenths(port.at.x - 8.0),
-            Tenths(port.at.y - 8.0),
+            "<g class=\"port\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"12\" rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></g>",
+            port.at.x - 4.0,
+            port.at.y - 6.0,
+            port.at.x - 8.0,
+            port.at.y - 8.0,
             escape(&port.label)
         );
     }
@@ -202,24 +203,24 @@ width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         let (x, y) = (stop.at.x - 16.0, stop.at.y + 2.0);
         let _ = write!(
             out,
-            "<g class=\"stop\" data-path=\"{}\"><title>{}: {}</title><path d=\"M{} {}l10 10m0 -10l-10 10\"/></g>",
+            "<g class=\"stop\" data-path=\"{}\"><title>{}: {}</title><path d=\"M{:.1} {:.1}l10 10m0 -10l-10 10\"/></g>",
             stop.path_idx,
             escape(&stop.outcome),
             escape(&stop.reason),
-            Tenths(x - 5.0),
-            Tenths(y - 5.0),
+            x - 5.0,
+            y - 5.0,
         );
     }
     let mut y = scene.height;
     for line in &options.caption {
         y += 18.0;
-        let _ = write!(out, "<text x=\"20\" y=\"{}\">{}</text>", Tenths(y), escape(line));
+        let _ = write!(out, "<text x=\"20\" y=\"{y:.1}\">{}</text>", escape(line));
     }
     if let Some((appendix, _, _)) = &options.appendix {
         let _ = write!(
             out,
-            "<g transform=\"translate(20 {})\">{}</g>",
-            Tenths(scene.height + caption_h),
+            "<g transform=\"translate(20 {:.1})\">{}</g>",
+            scene.height + caption_h,
             strip_xml_declaration(appendix)
         );
     }
@@ -230,13 +231,8 @@ width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
 /// One `<text>` of a class at (x, y): a call rather than a `write!` inlined at each of the
 /// four places `write` puts one.
 fn text(out: &mut String, class: &str, x: f64, y: f64, content: &str) {
-    let _ = write!(
-        out,
-        "<text class=\"{class}\" x=\"{}\" y=\"{}\">{}</text>",
-        Tenths(x),
-        Tenths(y),
-        escape(content)
-    );
+    let _ =
+        write!(out, "<text class=\"{class}\" x=\"{x:.1}\" y=\"{y:.1}\">{}</text>", escape(content));
 }
 
 fn strip_xml_declaration(svg: &str) -> &str {

@@ -90,7 +90,7 @@ impl Share {
 
     /// The percentage with one decimal, as the page's table shows it (`33.3%`).
     pub fn percent(self) -> String {
-        format!("{}%", crate::tenths::Tenths(self.to_f64() * 100.0))
+        format!("{:.1}%", self.to_f64() * 100.0)
     }
 }
 
