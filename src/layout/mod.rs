@@ -18,7 +18,7 @@ const MARGIN: f64 = 20.0;
 const HEADING_H: f64 = 56.0;
 const CLIENT_W: f64 = 170.0;
 const CLIENT_H: f64 = 58.0;
-const LB_W: f64 = 170.0;
+const LB_W: f64 = 200.0;
 const GAP_X: f64 = 70.0;
 const NODE_W: f64 = 300.0;
 const NODE_HEADER: f64 = 50.0;
@@ -42,8 +42,8 @@ fn short_reason(reason: &str) -> String {
     const COMMENTS: [(&str, &str); 4] = [
         ("has no local endpoints", "no local endpoint here"),
         ("has no endpoints", "no endpoints at all"),
-        ("traffic not accepted by", "source not in loadBalancerSourceRanges"),
-        ("health check", "no node passes the health check"),
+        ("traffic not accepted by", "source not in allowed ranges"),
+        ("health check", "no healthy node"),
     ];
     COMMENTS
         .iter()

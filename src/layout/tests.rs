@@ -119,3 +119,33 @@ fn fifty_nodes_and_five_hundred_pods_stay_readable() {
     assert_eq!(grouped, 50);
     assert!(view.scene.width < 2200.0, "width {}", view.scene.width);
 }
+
+/// Every short form of a box's alert is reached from the route's own reason texts, so a change
+/// of their wording cannot silently lose the short form.
+#[test]
+fn alerts_say_in_a_few_words_where_connections_die() {
+    use crate::presets::Preset;
+    let alerts = |scenario: &crate::scenario::Scenario| -> Vec<String> {
+        let evaluation = evaluate(scenario);
+        let view = evaluation.view.unwrap_or_else(|err| panic!("{err}"));
+        view.scene.boxes.iter().filter_map(|b| b.alert.clone()).collect()
+    };
+    let preset = |file: &str| Preset::by_file(file).map(|p| p.scenario()).unwrap_or_default();
+    let local = preset("local-node-without-pod.yaml");
+    let mut no_pods = local.clone();
+    no_pods.manifests =
+        local.manifests.replace("selector:\n    app: kiada", "selector:\n    app: nothing-here");
+    assert_ne!(no_pods.manifests, local.manifests);
+    let mut no_pods_via_lb = no_pods.clone();
+    no_pods_via_lb.entry = Some(crate::route::EntryKind::LoadBalancer);
+    no_pods_via_lb.node = None;
+    for (scenario, expected) in [
+        (&local, "✕ dropped: no local endpoint here"),
+        (&preset("source-ranges.yaml"), "✕ dropped: source not in allowed ranges"),
+        (&no_pods, "✕ rejected: no endpoints at all"),
+        (&no_pods_via_lb, "✕ dropped: no healthy node"),
+    ] {
+        let found = alerts(scenario);
+        assert!(found.iter().any(|alert| alert == expected), "{expected:?} not in {found:?}");
+    }
+}
