@@ -52,6 +52,11 @@ pub(crate) enum ScalarText {
 /// Marks whose line and column are still to be counted from the index ([`Doc::locate`]).
 pub(crate) const UNCOUNTED: u32 = u32::MAX;
 
+/// A mark at byte `index` whose line and column [`Doc::locate`] counts when asked.
+pub(crate) fn uncounted(index: usize) -> Mark {
+    Mark { index, line: UNCOUNTED, column: 0 }
+}
+
 #[derive(Debug)]
 pub(crate) struct Event {
     pub node: Node,
@@ -93,8 +98,9 @@ impl<'t> Doc<'t> {
         }
     }
 
-    /// `mark` with its line and column counted, if they were not.
-    fn locate(&self, mark: Mark) -> Mark {
+    /// `mark` with its line and column counted, if they were not. The one place the input
+    /// counts lines and characters: for JSON's events, JSON's errors and the nesting check.
+    pub(crate) fn locate(&self, mark: Mark) -> Mark {
         if mark.line != UNCOUNTED {
             return mark;
         }

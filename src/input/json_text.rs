@@ -6,7 +6,7 @@
 //! JSON: where the API wants a string, JSON's `7` is an error, as the API server says.
 //! Nesting is tracked on an explicit stack, so no input can overflow the call stack.
 
-use super::events::{Doc, Event, LoadError, Node, Scalar, ScalarText, UNCOUNTED};
+use super::events::{uncounted, Doc, Event, LoadError, Node, Scalar, ScalarText};
 use super::libyaml::Mark;
 use super::split::MAX_DEPTH;
 
@@ -29,7 +29,8 @@ pub(crate) struct JsonStream<'t> {
 
 /// Reads every JSON value of `text`, up to the first syntax error.
 pub(crate) fn load_json(text: &str) -> JsonStream<'_> {
-    let mut lexer = Lexer { bytes: text.as_bytes(), pos: 0, cursor: Mark::default() };
+    let mut lexer =
+        Lexer { bytes: text.as_bytes(), pos: 0, counter: Doc::new(Vec::new(), text, 1, 0) };
     let mut values = Vec::new();
     loop {
         lexer.skip_whitespace();
@@ -48,8 +49,7 @@ pub(crate) fn load_json(text: &str) -> JsonStream<'_> {
                 doc: Doc::new(events, text, 1, 0).counted_from(start_mark),
             }),
             Err((message, at)) => {
-                let mark = lexer.mark(at.min(text.len()));
-                let span = Doc::new(Vec::new(), text, 1, 0).mark_span(mark, None);
+                let span = lexer.counter.mark_span(uncounted(at.min(text.len())), None);
                 return JsonStream { values, error: Some(LoadError { message, span }) };
             }
         }
@@ -62,27 +62,14 @@ type Error = (String, usize);
 struct Lexer<'t> {
     bytes: &'t [u8],
     pos: usize,
-    /// Line and column of `cursor.index`, moved forward as marks are asked for (always in
-    /// increasing order), so a one-line stream of megabytes is counted once.
-    cursor: Mark,
+    /// Counts lines and columns for the few marks that need them (each value's start, an
+    /// error), always forward, so a one-line stream of megabytes is counted once.
+    counter: Doc<'t>,
 }
 
 impl Lexer<'_> {
-    fn mark(&mut self, at: usize) -> Mark {
-        while self.cursor.index < at {
-            match self.bytes.get(self.cursor.index) {
-                Some(b'\n') => {
-                    self.cursor.line = self.cursor.line.saturating_add(1);
-                    self.cursor.column = 0;
-                }
-                // UTF-8 continuation bytes are part of the character before them.
-                Some(byte) if byte & 0xC0 == 0x80 => {}
-                Some(_) => self.cursor.column = self.cursor.column.saturating_add(1),
-                None => break,
-            }
-            self.cursor.index += 1;
-        }
-        self.cursor
+    fn mark(&self, at: usize) -> Mark {
+        self.counter.locate(uncounted(at))
     }
 
     fn skip_whitespace(&mut self) {
@@ -102,8 +89,7 @@ impl Lexer<'_> {
     /// Pushes an event spanning `start..self.pos`. Its line and column are counted only if a
     /// span is asked of it: most events of a large dump never need one.
     fn push(&mut self, events: &mut Vec<Event>, node: Node, start: usize) {
-        let mark = |index| Mark { index, line: UNCOUNTED, column: 0 };
-        events.push(Event { node, start: mark(start), end: mark(self.pos) });
+        events.push(Event { node, start: uncounted(start), end: uncounted(self.pos) });
     }
 
     /// One whole value, collections included.

@@ -4,9 +4,9 @@
 //! Building the tree uses an explicit stack, so deeply nested input cannot overflow the
 //! call stack; the fast path of [`super::parse`] never builds it.
 
+use super::events::Doc;
 use super::libyaml::{Event, Mark, Parser};
 use super::span::{PathSegment, Span};
-use super::split::token_len;
 use std::sync::OnceLock;
 
 /// One document's (or one JSON value's) place in the whole text, with its position index
@@ -77,25 +77,9 @@ impl Index {
     /// Runs the event parser over `chunk_text`, which starts at `line` and 0-based character
     /// `column` of the whole text. Stops at the first syntax error, keeping what it has.
     fn build(chunk_text: &str, line: u32, column: u32) -> Option<Index> {
-        let lines: Vec<&str> = chunk_text.lines().collect();
-        let to_span = |(start, end): (Mark, Mark)| -> Span {
-            let line_in_chunk = (start.line as usize).saturating_add(1);
-            let line_text = lines.get(line_in_chunk - 1).copied().unwrap_or("");
-            let column_in_line = start.column.saturating_add(1);
-            let token = chunk_text
-                .get(start.index..end.index)
-                .filter(|token| end.line == start.line && !token.is_empty());
-            let len = match token {
-                Some(token) => u32::try_from(token.chars().count()).unwrap_or(u32::MAX),
-                None => token_len(line_text, column_in_line),
-            };
-            let shift = if line_in_chunk == 1 { column } else { 0 };
-            Span {
-                line: line.saturating_add(u32::try_from(line_in_chunk - 1).unwrap_or(u32::MAX)),
-                column: column_in_line.saturating_add(shift),
-                len: len.max(1),
-            }
-        };
+        // Spans come from marks the one way the reader makes them too.
+        let counter = Doc::new(Vec::new(), chunk_text, line, column);
+        let to_span = |(start, end): (Mark, Mark)| counter.mark_span(start, Some(end));
         let mut nodes: Vec<Node> = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut n_documents = 0;

@@ -22,7 +22,6 @@ use events::{Doc, LoadError};
 use locate::Chunk;
 use read::{ErrorKind, Read};
 use span::{FieldPath, PathSegment, Span};
-use split::Cursor;
 use std::sync::Arc;
 
 /// One API object read from the text.
@@ -128,12 +127,12 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
     let (chunk_line, chunk_column) = (chunk.line, chunk.column);
     parsed.chunks.push(chunk);
     if let Some(offset) = split::too_deep(chunk_text, split::MAX_DEPTH) {
-        let mut cursor = Cursor::default();
-        cursor.advance_to(chunk_text, offset);
-        let line = chunk_line.saturating_add(cursor.line - 1);
+        let counter = Doc::new(Vec::new(), chunk_text, chunk_line, chunk_column);
+        let span =
+            counter.mark_span(events::uncounted(offset), Some(events::uncounted(offset + 1)));
         parsed.diagnostics.push(Diagnostic {
             severity: Severity::Error,
-            span: Some(Span { line, column: cursor.column.saturating_add(1), len: 1 }),
+            span: Some(span),
             field: None,
             message: format!("this document is nested more than {} levels deep", split::MAX_DEPTH),
             help: Some(DEEP_HELP.to_string()),

@@ -67,38 +67,6 @@ pub(crate) fn yaml_chunks(text: &str) -> Vec<Chunk> {
     chunks
 }
 
-/// A running position in the text: 1-based line, 0-based character column.
-#[derive(Debug, Clone)]
-pub(crate) struct Cursor {
-    byte: usize,
-    pub line: u32,
-    pub column: u32,
-}
-
-impl Default for Cursor {
-    fn default() -> Self {
-        Cursor { byte: 0, line: 1, column: 0 }
-    }
-}
-
-impl Cursor {
-    /// Moves forward to byte `target` (never backwards).
-    pub(crate) fn advance_to(&mut self, text: &str, target: usize) {
-        if target <= self.byte {
-            return;
-        }
-        for c in text.get(self.byte..target).unwrap_or("").chars() {
-            if c == '\n' {
-                self.line = self.line.saturating_add(1);
-                self.column = 0;
-            } else {
-                self.column = self.column.saturating_add(1);
-            }
-        }
-        self.byte = target;
-    }
-}
-
 /// How many characters the token at 1-based character `column` of `line_text` spans: a
 /// quoted string with its quotes, a bracket, or a plain word up to a blank, a flow indicator
 /// or a `: `. At least 1.
