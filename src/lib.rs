@@ -27,6 +27,13 @@ pub mod sort;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 
+/// The page's allocator: Talc instead of Rust's default dlmalloc, about 3 KB smaller gzipped
+/// (the page has a size budget, issue 4) and faster. Declared here, not in the page's binary,
+/// so the browser tests (tests/web.rs) run on the allocator the page ships with.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub mod json;
 pub mod kubectl;
 pub mod report;
