@@ -1,13 +1,13 @@
 //! One document as a flat list of events, the form [`super::read`] reads objects from: YAML
-//! through libyaml, JSON through [`super::json_text`], both into the same [`Doc`].
+//! through [`super::yaml`], JSON through [`super::json_text`], both into the same [`Doc`].
 //!
 //! Each collection's start knows where it ends, so a field svcroute does not read
 //! (`managedFields`, annotations) is skipped in one step; aliases are resolved to the
 //! anchored node's index when loading, so reading never looks anchors up.
 
-use super::libyaml::{Event as YamlEvent, Mark, Parser, SyntaxError};
 use super::span::Span;
 use super::split::token_len;
+use super::yaml::{Event as YamlEvent, Mark, Parser, SyntaxError};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
@@ -41,7 +41,7 @@ pub(crate) struct Scalar {
     pub json: bool,
 }
 
-/// A scalar's text: decoded by libyaml, or (JSON without escapes) a range of the text itself,
+/// A scalar's text: decoded by the YAML parser, or (JSON without escapes) a range of the text itself,
 /// so that reading a large JSON dump does not allocate a string per value it then skips.
 #[derive(Debug)]
 pub(crate) enum ScalarText {
@@ -166,7 +166,7 @@ impl<'t> Doc<'t> {
     }
 }
 
-/// Why a document could not be loaded: libyaml's words and the span they point at.
+/// Why a document could not be loaded: the YAML parser's words (libyaml's) and the span they point at.
 #[derive(Debug)]
 pub(crate) struct LoadError {
     pub message: String,
@@ -181,7 +181,7 @@ pub(crate) fn load_yaml(
     column: u32,
 ) -> Result<Option<Doc<'_>>, LoadError> {
     let mut doc = Doc::new(Vec::new(), chunk_text, line, column);
-    let Some(mut parser) = Parser::new(chunk_text) else { return Ok(None) };
+    let mut parser = Parser::new(chunk_text);
     let mut open: Vec<(usize, Option<String>)> = Vec::new();
     let mut anchors: BTreeMap<String, usize> = BTreeMap::new();
     let mut n_documents = 0;
@@ -242,11 +242,11 @@ pub(crate) fn load_yaml(
     Ok((!doc.events.is_empty()).then_some(doc))
 }
 
-/// libyaml's error as one sentence (`problem, context`) and the span it is about. An
+/// A syntax error as one sentence (`problem, context`) and the span it is about. An
 /// unclosed quote or bracket is only noticed at the end of the text, so such an error points
 /// at what was left open (the context's mark) rather than past the last line.
 fn syntax_error(doc: &Doc<'_>, error: &SyntaxError) -> LoadError {
-    let mut message = error.problem.clone();
+    let mut message = error.problem.to_string();
     let mut mark = error.problem_mark;
     if let Some((context, context_mark)) = &error.context {
         message = format!("{message}, {context}");

@@ -7,8 +7,8 @@
 //! Nesting is tracked on an explicit stack, so no input can overflow the call stack.
 
 use super::events::{uncounted, Doc, Event, LoadError, Node, Scalar, ScalarText};
-use super::libyaml::Mark;
 use super::split::MAX_DEPTH;
+use super::yaml::Mark;
 
 /// One top-level value: where it is in the text, and its events.
 pub(crate) struct JsonValue<'t> {

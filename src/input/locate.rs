@@ -1,12 +1,12 @@
-//! Field positions, found on demand: a document's text is run through libyaml's event parser
+//! Field positions, found on demand: a document's text is run through the YAML event parser
 //! once, into a small tree of keys and spans, cached for every later lookup.
 //!
 //! Building the tree uses an explicit stack, so deeply nested input cannot overflow the
 //! call stack; the fast path of [`super::parse`] never builds it.
 
 use super::events::Doc;
-use super::libyaml::{Event, Mark, Parser};
 use super::span::{PathSegment, Span};
+use super::yaml::{Event, Mark, Parser};
 use std::sync::OnceLock;
 
 /// One document's (or one JSON value's) place in the whole text, with its position index
@@ -83,7 +83,7 @@ impl Index {
         let mut nodes: Vec<Node> = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut n_documents = 0;
-        let mut parser = Parser::new(chunk_text)?;
+        let mut parser = Parser::new(chunk_text);
         while let Ok(Some((event, start, end))) = parser.next() {
             let span = (start, end);
             let (kind, is_empty) = match event {

@@ -1,21 +1,21 @@
 //! The only code that knows YAML or JSON: pasted text in, raw API objects out.
 //!
 //! [`parse`] never fails. It splits the text into documents (`---`, `...`, `kind: List`,
-//! JSON), loads each into events ([`events`]: YAML through libyaml, JSON through
-//! [`json_text`]), reads Node, Pod, Service and EndpointSlice from them into [`raw`] structs
-//! ([`read`]), skips other kinds with a notice, and reports syntax and type errors with line,
-//! column and field path. The CLI and the page read with the same code.
+//! JSON), loads each into events ([`events`]: YAML through [`yaml`], libyaml's parser in plain
+//! Rust, JSON through [`json_text`]), reads Node, Pod, Service and EndpointSlice from them
+//! into [`raw`] structs ([`read`]), skips other kinds with a notice, and reports syntax and
+//! type errors with line, column and field path. The CLI and the page read with the same code.
 //! Field positions are found on demand by [`Parsed::locate`], so the fast path (a large,
 //! valid `kubectl get -o yaml` dump) never pays for them.
 
 mod events;
 mod json_text;
-mod libyaml;
 mod locate;
 pub mod raw;
 mod read;
 pub mod span;
 mod split;
+mod yaml;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use events::{Doc, LoadError};

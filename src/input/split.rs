@@ -106,7 +106,7 @@ pub(crate) fn token_len(line_text: &str, column: u32) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX).max(1)
 }
 
-/// Deeper than this, a document is refused before parsing: libyaml slows down with the
+/// Deeper than this, a document is refused before parsing: the YAML parser (like libyaml) slows down with the
 /// square of the flow nesting depth (100 000 nested `{a: ` take a minute), and no Kubernetes
 /// object comes near it.
 pub(crate) const MAX_DEPTH: usize = 1000;
