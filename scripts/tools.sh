@@ -2,7 +2,7 @@
 # Installs what `make test` and `make serve` need, skipping whatever is already there.
 # Usage: scripts/tools.sh core|web|browser
 #   core    rustfmt, clippy and the wasm32 target (native tests and the wasm check)
-#   web     core + trunk, wasm-bindgen-cli (the version in Cargo.lock) and binaryen from npm
+#   web     core + trunk, wasm-bindgen-cli (the version in Cargo.lock), binaryen and terser from npm
 #   browser web + Debian's chromium and chromium-driver (browser tests)
 # Nothing here downloads a prebuilt binary: cargo, npm and apt fetch from their registries.
 set -euo pipefail
@@ -38,8 +38,8 @@ web() {
     cargo install wasm-bindgen-cli --version "$wbg" --force
   fi
   if [ ! -x node_modules/.bin/wasm-opt ] || ! node_modules/.bin/wasm-opt --version | grep -q "version 132" \
-     || [ ! -d node_modules/playwright-core ]; then
-    say "installing binaryen $BINARYEN_VERSION and playwright-core from npm (package.json)"
+     || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/terser ]; then
+    say "installing binaryen $BINARYEN_VERSION, terser and playwright-core from npm (package.json)"
     npm install --no-audit --no-fund >&2
   fi
 }
