@@ -237,7 +237,7 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, content: &str) {
 
 fn strip_xml_declaration(svg: &str) -> &str {
     match svg.strip_prefix("<?xml") {
-        Some(rest) => rest.find("?>").map_or(svg, |end| rest[end + 2..].trim_start()),
+        Some(rest) => rest.split_once("?>").map_or(svg, |(_, after)| after.trim_start()),
         None => svg,
     }
 }

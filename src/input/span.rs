@@ -49,21 +49,20 @@ impl FieldPath {
     pub fn parse(text: &str) -> Self {
         let mut segments = Vec::new();
         for part in text.split('.').filter(|p| !p.is_empty()) {
-            let mut rest = part;
-            if let Some(bracket) = rest.find('[') {
-                if bracket > 0 {
-                    segments.push(PathSegment::Field(rest[..bracket].to_string()));
+            // No slicing by index: a slice that could panic links core's panic formatting
+            // (about 2 KB of the page).
+            let (field, mut indices) = match part.split_once('[') {
+                Some((field, indices)) => (field, Some(indices)),
+                None => (part, None),
+            };
+            if !field.is_empty() {
+                segments.push(PathSegment::Field(field.to_string()));
+            }
+            while let Some((index, after)) = indices.and_then(|text| text.split_once(']')) {
+                if let Ok(idx) = index.parse() {
+                    segments.push(PathSegment::Index(idx));
                 }
-                rest = &rest[bracket..];
-                while let Some(stripped) = rest.strip_prefix('[') {
-                    let Some(end) = stripped.find(']') else { break };
-                    if let Ok(idx) = stripped[..end].parse() {
-                        segments.push(PathSegment::Index(idx));
-                    }
-                    rest = &stripped[end + 1..];
-                }
-            } else {
-                segments.push(PathSegment::Field(rest.to_string()));
+                indices = after.strip_prefix('[');
             }
         }
         Self { segments }
