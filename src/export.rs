@@ -42,6 +42,7 @@ fn translate(scene: &mut Scene, dx: f64) {
     }
     for port in &mut scene.ports {
         shift(&mut port.at);
+        shift(&mut port.label_at);
     }
     for wire in &mut scene.wires {
         wire.hops.iter_mut().flatten().for_each(shift);

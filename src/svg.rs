@@ -194,8 +194,8 @@ width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
             "<g class=\"port\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"12\" rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></g>",
             port.at.x - 4.0,
             port.at.y - 6.0,
-            port.at.x - 8.0,
-            port.at.y - 8.0,
+            port.label_at.x,
+            port.label_at.y,
             escape(&port.label)
         );
     }

@@ -230,6 +230,17 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     let has_lb = explanation.entry.kind == EntryKind::LoadBalancer
         || explanation.paths.iter().any(|p| p.hops.iter().any(|h| h.to == Place::LoadBalancer));
     let nodes_x = MARGIN + CLIENT_W + GAP_X + if has_lb { LB_W + GAP_X } else { 0.0 };
+    // The port the entry's packets arrive at on each node, written at the right of the node's
+    // title line: left of the port, where it was, the wires fanning out to the nodes crossed it.
+    let port_label = match explanation.entry.kind {
+        EntryKind::NodePort => explanation.port.node_port.map(|p| format!(":{p}")),
+        EntryKind::LoadBalancer => explanation.port.node_port.map(|p| format!(":{p}")),
+        EntryKind::ExternalIp => Some(format!(":{}", explanation.port.port)),
+        EntryKind::ClusterIp => None,
+    };
+    // Bold type, a little wider than CHAR_W, and a gap before it.
+    let port_label_w =
+        port_label.as_ref().map_or(0.0, |l| l.chars().count() as f64 * CHAR_W * 1.1 + 8.0);
     let top = HEADING_H + 14.0;
 
     // Node boxes in columns.
@@ -328,7 +339,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             kind: BoxKind::Node,
             id: format!("node/{node_name}"),
             rect,
-            title: fit_width(node_name, NODE_W - 2.0 * NODE_PAD),
+            title: fit_width(node_name, NODE_W - 2.0 * NODE_PAD - port_label_w),
             lines,
             alert,
             state,
@@ -467,12 +478,6 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     }
 
     // Port marks: where the entry's packets arrive on each node.
-    let port_label = match explanation.entry.kind {
-        EntryKind::NodePort => explanation.port.node_port.map(|p| format!(":{p}")),
-        EntryKind::LoadBalancer => explanation.port.node_port.map(|p| format!(":{p}")),
-        EntryKind::ExternalIp => Some(format!(":{}", explanation.port.port)),
-        EntryKind::ClusterIp => None,
-    };
     if let Some(label) = port_label {
         for (name, place) in nodes.iter() {
             if cluster.node(name).is_some() {
@@ -480,6 +485,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                     node: name.clone(),
                     at: port_point(&place.rect),
                     label: label.clone(),
+                    label_at: Point::new(place.rect.right() - 10.0, place.rect.y + 18.0),
                 });
             }
         }

@@ -96,6 +96,9 @@ pub struct PortMark {
     pub node: String,
     pub at: Point,
     pub label: String,
+    /// Where the label ends (the right end of its baseline): on the node's title line, at its
+    /// right, where no wire passes (wires arrive at `at`, on the left edge).
+    pub label_at: Point,
 }
 
 /// One path of the explanation drawn as a wire: one polyline per hop, in hop order.

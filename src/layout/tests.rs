@@ -56,6 +56,54 @@ fn assert_no_overlap(name: &str, scene: &Scene) {
             a.id
         );
     }
+    // A port's label stays on its node's title line, clear of the title, of every other box
+    // and of every wire (with room for the widest stroke): wires used to cross the label
+    // when it sat left of the port.
+    for port in &scene.ports {
+        let text_w = port.label.chars().count() as f64 * CHAR_W * 1.1;
+        let label = Rect {
+            x: port.label_at.x - text_w - 4.0,
+            y: port.label_at.y - 16.0,
+            w: text_w + 8.0,
+            h: 20.0,
+        };
+        let node_id = format!("node/{}", port.node);
+        for b in &scene.boxes {
+            if b.id == node_id {
+                let title_end = b.rect.x + 10.0 + b.title.chars().count() as f64 * CHAR_W;
+                assert!(title_end < label.x, "{name}: {}'s port label covers its title", port.node);
+                assert!(
+                    label.x > b.rect.x && label.right() < b.rect.right(),
+                    "{name}: {}'s port label leaves its box",
+                    port.node
+                );
+            } else {
+                assert!(
+                    !label.overlaps(&b.rect),
+                    "{name}: {}'s port label overlaps {}",
+                    port.node,
+                    b.id
+                );
+            }
+        }
+        for wire in &scene.wires {
+            for pair in wire.hops.iter().flat_map(|hop| hop.windows(2)) {
+                let [from, to] = pair else { continue };
+                let steps = ((to.x - from.x).abs().max((to.y - from.y).abs()) as usize).max(1);
+                for step in 0..=steps {
+                    let t = step as f64 / steps as f64;
+                    let (x, y) = (from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t);
+                    let inside =
+                        x > label.x && x < label.right() && y > label.y && y < label.bottom();
+                    assert!(
+                        !inside,
+                        "{name}: wire {} crosses {}'s port label",
+                        wire.path_idx, port.node
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
