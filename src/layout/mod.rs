@@ -617,7 +617,17 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
 
     let right =
         column_right.iter().copied().fold(nodes_x + NODE_W, f64::max) + COLUMN_GAP / 2.0 + 20.0;
-    scene.width = right.max(640.0);
+    // The heading and the line under it are never cut: the scene is at least as wide as they
+    // are (the heading's type is larger and bold).
+    let text_right = scene
+        .labels
+        .iter()
+        .map(|label| {
+            let char_w = if label.is_heading { CHAR_W * 1.35 } else { CHAR_W };
+            label.at.x + label.text.chars().count() as f64 * char_w
+        })
+        .fold(0.0, f64::max);
+    scene.width = right.max(640.0).max(text_right + MARGIN);
     scene.height = max_bottom.max(client_rect.bottom()) + MARGIN + 10.0;
     scene
 }

@@ -56,6 +56,11 @@ fn assert_no_overlap(name: &str, scene: &Scene) {
             a.id
         );
     }
+    for label in &scene.labels {
+        let char_w = if label.is_heading { CHAR_W * 1.35 } else { CHAR_W };
+        let right = label.at.x + label.text.chars().count() as f64 * char_w;
+        assert!(right <= scene.width, "{name}: `{}` is cut at the scene's edge", label.text);
+    }
     // A port's label stays on its node's title line, clear of the title, of every other box
     // and of every wire (with room for the widest stroke): wires used to cross the label
     // when it sat left of the port.
