@@ -245,6 +245,12 @@ impl<'a> Scanner<'a> {
         SyntaxError { problem, problem_mark: self.mark, context }
     }
 
+    /// Where token `number` (counted from the stream's start) is in the queue. A simple key's
+    /// token is always still queued; the clamps only keep a broken invariant from panicking.
+    fn queue_index(&self, number: usize) -> usize {
+        (self.head + number).saturating_sub(self.parsed).min(self.tokens.len())
+    }
+
     fn push(&mut self, token: Token) {
         self.tokens.push(token);
     }
@@ -429,7 +435,7 @@ impl<'a> Scanner<'a> {
         let token = Token::new(kind, mark, mark);
         match number {
             Some(number) => {
-                let at = (self.head + number - self.parsed).min(self.tokens.len());
+                let at = self.queue_index(number);
                 self.tokens.insert(at, token);
             }
             None => self.push(token),
@@ -487,7 +493,7 @@ impl<'a> Scanner<'a> {
     fn fetch_value(&mut self) -> Res<()> {
         let key = self.simple_keys.last().copied().unwrap_or_default();
         if key.possible {
-            let at = (self.head + key.token_number - self.parsed).min(self.tokens.len());
+            let at = self.queue_index(key.token_number);
             self.tokens.insert(at, Token::new(Kind::Key, key.mark, key.mark));
             self.roll_indent(
                 i64::from(key.mark.column),
