@@ -4,6 +4,7 @@
 
 use crate::chart;
 use crate::layout::{Point, Scene};
+use crate::model::net::{Ip, Socket};
 use crate::route::Explanation;
 use crate::scenario::{Evaluation, View};
 use crate::svg::{self, Theme};
@@ -78,8 +79,8 @@ pub fn caption(explanation: &Explanation) -> Vec<String> {
                 explanation.port.name.clone()
             },
             explanation.entry.kind,
-            explanation.entry.address,
-            explanation.client.ip,
+            Socket(explanation.entry.address),
+            Ip(explanation.client.ip),
             policy.external_traffic_policy,
             policy.internal_traffic_policy
         ),

@@ -5,6 +5,7 @@
 //! gives byte-identical text (fields in a fixed order, lists in the engine's sorted order,
 //! floats printed by serde_json's shortest round-trip formatting).
 
+use crate::model::net::{Ip, Socket};
 use crate::model::TargetPort;
 use crate::route::{self, Client, Explanation, Hop, Rewrite};
 use serde::Serialize;
@@ -213,7 +214,7 @@ pub fn report(explanation: &Explanation) -> Report {
         },
         entry: Entry {
             kind: explanation.entry.kind.as_str(),
-            address: explanation.entry.address.to_string(),
+            address: Socket(explanation.entry.address).to_string(),
             node: explanation.entry.node.clone(),
         },
         client: client_info(explanation),
@@ -264,14 +265,14 @@ fn client_info(explanation: &Explanation) -> ClientInfo {
         .map(|hop| hop.before.src)
         .next()
         .unwrap_or_else(|| SocketAddr::new(client.ip, route::CLIENT_PORT));
-    ClientInfo { kind, address: address.to_string(), pod, node: client.node.clone() }
+    ClientInfo { kind, address: Socket(address).to_string(), pod, node: client.node.clone() }
 }
 
 fn path_info(path: &route::Path) -> PathInfo {
     let target = path.target.as_ref();
     PathInfo {
         pod: target.and_then(|target| target.pod.clone()),
-        pod_ip: target.map(|target| target.ip.to_string()),
+        pod_ip: target.map(|target| Ip(target.ip).to_string()),
         pod_port: target.map(|target| target.port),
         node: target.and_then(|target| target.node.clone()),
         via_node: path.via_node.clone(),
@@ -279,8 +280,8 @@ fn path_info(path: &route::Path) -> PathInfo {
         share_value: path.share.to_f64(),
         outcome: path.outcome.as_str(),
         snat: path.snat.is_some(),
-        snat_to: path.snat.map(|ip| ip.to_string()),
-        client_ip_seen: path.client_ip_seen.map(|ip| ip.to_string()),
+        snat_to: path.snat.map(|ip| Ip(ip).to_string()),
+        client_ip_seen: path.client_ip_seen.map(|ip| Ip(ip).to_string()),
         hops: path.hops.iter().map(hop_info).collect(),
         reason: path.reason.clone(),
     }
@@ -292,14 +293,14 @@ fn hop_info(hop: &Hop) -> HopInfo {
         match change {
             Rewrite::Dnat { .. } => {
                 rewrite.dnat = Some(AddressChange {
-                    from: hop.before.dst.to_string(),
-                    to: hop.after.dst.to_string(),
+                    from: Socket(hop.before.dst).to_string(),
+                    to: Socket(hop.after.dst).to_string(),
                 })
             }
             Rewrite::Snat { .. } => {
                 rewrite.snat = Some(AddressChange {
-                    from: hop.before.src.to_string(),
-                    to: hop.after.src.to_string(),
+                    from: Socket(hop.before.src).to_string(),
+                    to: Socket(hop.after.src).to_string(),
                 })
             }
         }
@@ -308,8 +309,8 @@ fn hop_info(hop: &Hop) -> HopInfo {
     HopInfo {
         from: hop.from.to_string(),
         to: hop.to.to_string(),
-        src: hop.after.src.to_string(),
-        dst: hop.after.dst.to_string(),
+        src: Socket(hop.after.src).to_string(),
+        dst: Socket(hop.after.dst).to_string(),
         rewrite: has_rewrite.then_some(rewrite),
     }
 }

@@ -5,10 +5,10 @@
 //! `cli-runtime/pkg/printers/tabwriter.go`. Time is an argument (`now`, seconds since the
 //! Unix epoch): the library never reads the clock.
 
+use crate::model::net::Ip;
 use crate::model::{Cluster, EndpointSlice, Node, Service, ServiceType};
 use crate::route::Path;
 use std::fmt::Write as _;
-use std::net::IpAddr;
 
 mod age;
 mod pod;
@@ -208,7 +208,7 @@ fn service_row(service: &Service, options: &GetOptions) -> Vec<String> {
 pub fn service_external_ip(service: &Service) -> String {
     let mut ips = Vec::new();
     for ip in &service.external_ips {
-        ips.push(ip.to_string());
+        ips.push(Ip(*ip).to_string());
     }
     match service.type_ {
         ServiceType::ClusterIp | ServiceType::NodePort => {
@@ -223,7 +223,7 @@ pub fn service_external_ip(service: &Service) -> String {
             let mut ingress_addresses = Vec::new();
             for ingress in &service.load_balancer_ingress {
                 match (&ingress.ip, &ingress.hostname) {
-                    (Some(ip), _) => ingress_addresses.push(ip.to_string()),
+                    (Some(ip), _) => ingress_addresses.push(Ip(*ip).to_string()),
                     (None, Some(hostname)) if !hostname.is_empty() => {
                         ingress_addresses.push(hostname.clone())
                     }
@@ -284,8 +284,8 @@ fn node_row(node: &Node, options: &GetOptions) -> Vec<String> {
             Some(text) if !text.is_empty() => text.clone(),
             _ => "<unknown>".to_string(),
         };
-        row.push(node.internal_ip.to_string());
-        row.push(node.external_ip.map_or_else(|| "<none>".to_string(), |ip| ip.to_string()));
+        row.push(Ip(node.internal_ip).to_string());
+        row.push(node.external_ip.map_or_else(|| "<none>".to_string(), |ip| Ip(ip).to_string()));
         row.push(or_unknown(&node.os_image));
         row.push(or_unknown(&node.kernel_version));
         row.push(or_unknown(&node.container_runtime_version));
@@ -373,11 +373,9 @@ pub fn kiada_response(cluster: &Cluster, path: &Path) -> Option<String> {
     let target = path.target.as_ref()?;
     let pod = target.pod.as_deref()?;
     let node = target.node.as_deref()?;
-    let node_ip = cluster.node(node).map(|node| node.internal_ip.to_string())?;
-    let client_ip = match path.client_ip_seen? {
-        IpAddr::V4(v4) => format!("::ffff:{v4}"),
-        IpAddr::V6(v6) => v6.to_string(),
-    };
+    let node_ip = cluster.node(node).map(|node| Ip(node.internal_ip).to_string())?;
+    let seen = path.client_ip_seen?;
+    let client_ip = format!("{}{}", if seen.is_ipv4() { "::ffff:" } else { "" }, Ip(seen));
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -386,7 +384,7 @@ pub fn kiada_response(cluster: &Cluster, path: &Path) -> Option<String> {
     let _ = writeln!(
         text,
         "Pod hostname: {pod}; Pod IP: {}; Node IP: {node_ip}; Client IP: {client_ip}",
-        target.ip
+        Ip(target.ip)
     );
     Some(text)
 }

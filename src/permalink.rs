@@ -30,6 +30,7 @@
 //! `%25`, `%0A`, `%0D` and `%2D`, so any name survives.
 
 use crate::diagnostic;
+use crate::model::net::Ip;
 use crate::model::TrafficPolicy;
 use crate::route::{EntryKind, PortSelector};
 use crate::scenario::{ClientChoice, Scenario};
@@ -202,7 +203,7 @@ fn to_text(scenario: &Scenario) -> String {
         optional(scenario.node.as_deref()),
         match &scenario.client {
             ClientChoice::External => "external".to_string(),
-            ClientChoice::ExternalIp(ip) => format!("ip:{ip}"),
+            ClientChoice::ExternalIp(ip) => format!("ip:{}", Ip(*ip)),
             ClientChoice::Pod(name) => format!("pod:{}", escape(name)),
             ClientChoice::Node(name) => format!("node:{}", escape(name)),
         },

@@ -3,6 +3,7 @@
 //! client IP the pod sees. Fits in 100 columns; long reasons are wrapped.
 
 use crate::kubectl::tabwrite;
+use crate::model::net::{Ip, Socket};
 use crate::route::{Client, Explanation, Hop, Outcome, Path, Rewrite};
 use std::fmt::Write as _;
 
@@ -40,7 +41,7 @@ pub fn render(explanation: &Explanation, simulation: Option<&SimulatedCounts>) -
         ],
         vec![
             "entry".to_string(),
-            format!("{} {}{entry_node}", explanation.entry.kind, explanation.entry.address),
+            format!("{} {}{entry_node}", explanation.entry.kind, Socket(explanation.entry.address)),
         ],
         vec!["client".to_string(), client_text(explanation)],
         vec![
@@ -151,11 +152,11 @@ fn client_text(explanation: &Explanation) -> String {
     let client = &explanation.client;
     let on_node = client.node.as_ref().map(|n| format!(" on node {n}")).unwrap_or_default();
     match &client.client {
-        Client::External(ip) => format!("{ip} (outside the cluster)"),
+        Client::External(ip) => format!("{} (outside the cluster)", Ip(*ip)),
         Client::Pod { namespace, name } => {
-            format!("pod {namespace}/{name} ({}){on_node}", client.ip)
+            format!("pod {namespace}/{name} ({}){on_node}", Ip(client.ip))
         }
-        Client::Node(name) => format!("a process on node {name} ({})", client.ip),
+        Client::Node(name) => format!("a process on node {name} ({})", Ip(client.ip)),
     }
 }
 
@@ -173,7 +174,7 @@ impl HopWidths {
         for hop in paths.iter().flat_map(|path| &path.hops) {
             widths.from = widths.from.max(hop.from.to_string().chars().count());
             widths.to = widths.to.max(hop.to.to_string().chars().count());
-            widths.src = widths.src.max(hop.after.src.to_string().chars().count());
+            widths.src = widths.src.max(Socket(hop.after.src).to_string().chars().count());
         }
         widths
     }
@@ -189,7 +190,7 @@ fn push_path(
     let via = path.via_node.as_ref().map(|n| format!("via {n}")).unwrap_or_default();
     let end = match (&path.target, path.outcome) {
         (Some(target), Outcome::Delivered) => {
-            let pod = target.pod.clone().unwrap_or_else(|| target.ip.to_string());
+            let pod = target.pod.clone().unwrap_or_else(|| Ip(target.ip).to_string());
             let node = target.node.as_ref().map(|n| format!(" on {n}")).unwrap_or_default();
             format!("-> {pod}{node}")
         }
@@ -208,11 +209,11 @@ fn push_path(
     for hop in &path.hops {
         let from = hop.from.to_string();
         let to = hop.to.to_string();
-        let src = hop.after.src.to_string();
+        let src = Socket(hop.after.src).to_string();
         let _ = writeln!(
             out,
             "    {from:<from_width$} -> {to:<to_width$}  {src:<src_width$} -> {}",
-            hop.after.dst,
+            Socket(hop.after.dst),
             from_width = widths.from,
             to_width = widths.to,
             src_width = widths.src,
@@ -226,7 +227,7 @@ fn push_path(
             Some(_) => "masqueraded: the client's own address is lost",
             None => "no SNAT",
         };
-        let _ = writeln!(out, "    the pod sees client IP {seen} ({how})");
+        let _ = writeln!(out, "    the pod sees client IP {} ({how})", Ip(seen));
     }
     push_wrapped(out, "    ", "why: ", &path.reason);
 }
@@ -238,10 +239,14 @@ fn rewrite_marks(hop: &Hop) -> Vec<String> {
         .iter()
         .map(|rewrite| match rewrite {
             Rewrite::Dnat { .. } => {
-                format!("DNAT  dst {} -> {}", hop.before.dst, hop.after.dst)
+                format!("DNAT  dst {} -> {}", Socket(hop.before.dst), Socket(hop.after.dst))
             }
             Rewrite::Snat { .. } => {
-                format!("SNAT  src {} -> {} (masquerade)", hop.before.src, hop.after.src)
+                format!(
+                    "SNAT  src {} -> {} (masquerade)",
+                    Socket(hop.before.src),
+                    Socket(hop.after.src)
+                )
             }
         })
         .collect()

@@ -2,6 +2,7 @@
 //! cluster options. Each is a labelled form control that dispatches one Action.
 
 use super::state::Action;
+use crate::model::net::Ip;
 use crate::model::Cluster;
 use crate::model::TrafficPolicy;
 use crate::route::{EntryKind, Explanation, PortSelector};
@@ -167,7 +168,7 @@ pub fn controls(
     ];
     let mut node_options = Vec::new();
     for node in &cluster.nodes {
-        let label = format!("{} {}", node.name, node.internal_ip);
+        let label = format!("{} {}", node.name, Ip(node.internal_ip));
         node_options.push(option(&node.name, &label, node.name == node_value));
     }
     let node_options = list(node_options);

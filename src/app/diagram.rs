@@ -3,6 +3,7 @@
 
 use crate::layout::motion::packet_at;
 use crate::layout::Scene;
+use crate::model::net::Socket;
 use crate::route::Explanation;
 use crate::svg;
 
@@ -197,7 +198,7 @@ fn Packets(props: &DiagramProps) -> Html {
         let Some(path) = props.explanation.paths.get(flight.path_idx) else { continue };
         let Some(at) = packet_at(wire, &path.hops, flight.progress) else { continue };
         let class = if at.is_rewritten { "packet rewritten" } else { "packet" };
-        let label = format!("{} → {}", at.packet.src, at.packet.dst);
+        let label = format!("{} → {}", Socket(at.packet.src), Socket(at.packet.dst));
         if Some(flight_idx) == newest {
             inspector = Some((label.clone(), at.is_rewritten, path.hops.get(at.hop_idx).cloned()));
         }

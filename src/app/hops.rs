@@ -2,6 +2,7 @@
 //! before and after each rewrite, and the IP the pod sees.
 
 use super::markup::{cell, head};
+use crate::model::net::{Ip, Socket};
 use crate::model::Cluster;
 use crate::route::{Explanation, Rewrite};
 use yew::prelude::*;
@@ -23,7 +24,7 @@ pub fn hops(
             format!(
                 "{} ({}:{})",
                 t.pod.clone().unwrap_or_else(|| "endpoint".to_string()),
-                t.ip,
+                Ip(t.ip),
                 t.port
             )
         })
@@ -36,8 +37,8 @@ pub fn hops(
             .rewrites
             .iter()
             .map(|rewrite| match rewrite {
-                Rewrite::Dnat { to } => format!("DNAT → {to}"),
-                Rewrite::Snat { to } => format!("SNAT (masquerade) → {to}"),
+                Rewrite::Dnat { to } => format!("DNAT → {}", Socket(*to)),
+                Rewrite::Snat { to } => format!("SNAT (masquerade) → {}", Ip(*to)),
             })
             .collect();
         let changed = !hop.rewrites.is_empty();
@@ -45,9 +46,9 @@ pub fn hops(
             <tr class={classes!(changed.then_some("rewritten"))}>
                 { cell(None, hop.from.to_string()) }
                 { cell(None, hop.to.to_string()) }
-                { cell(None, if changed { format!("{} → {}", hop.before.src, hop.before.dst) } else { "".to_string() }) }
+                { cell(None, if changed { format!("{} → {}", Socket(hop.before.src), Socket(hop.before.dst)) } else { "".to_string() }) }
                 { cell(None, if changed { rewrites.join(", ") } else { "–".to_string() }) }
-                { cell(None, format!("{} → {}", hop.after.src, hop.after.dst)) }
+                { cell(None, format!("{} → {}", Socket(hop.after.src), Socket(hop.after.dst))) }
             </tr>
         }
     });
@@ -63,7 +64,7 @@ pub fn hops(
             </table>
             if let Some(seen) = path.client_ip_seen {
                 <p>
-                    { "The pod sees the client as " }<strong>{ seen.to_string() }</strong>
+                    { "The pod sees the client as " }<strong>{ Ip(seen).to_string() }</strong>
                     { if path.snat.is_some() { " (source NAT: the real client IP is lost)." } else { " (no source NAT: the pod sees the real client)." } }
                 </p>
             } else {

@@ -4,6 +4,7 @@
 
 use super::markup::{cell, head};
 use super::state::Action;
+use crate::model::net::Ip;
 use crate::route::Explanation;
 use yew::prelude::*;
 
@@ -19,10 +20,10 @@ pub fn paths(explanation: &Explanation, dispatch: &Callback<Action>) -> Html {
         let onclick = super::send(dispatch, Action::SelectPath(Some(idx)));
         let target = path.target.as_ref().map_or_else(
             || format!("{} at {}", path.outcome.as_str(), path.hops.last().map(|h| h.to.to_string()).unwrap_or_default()),
-            |t| t.pod.clone().unwrap_or_else(|| format!("{}:{}", t.ip, t.port)),
+            |t| t.pod.clone().unwrap_or_else(|| format!("{}:{}", Ip(t.ip), t.port)),
         );
-        let snat = path.snat.map_or_else(|| "no".to_string(), |ip| format!("to {ip}"));
-        let seen = path.client_ip_seen.map(|ip| ip.to_string()).unwrap_or_else(|| "–".to_string());
+        let snat = path.snat.map_or_else(|| "no".to_string(), |ip| format!("to {}", Ip(ip)));
+        let seen = path.client_ip_seen.map(|ip| Ip(ip).to_string()).unwrap_or_else(|| "–".to_string());
         html! {
             <tr>
                 { cell(Some("num"), (idx + 1).to_string()) }

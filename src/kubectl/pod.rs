@@ -3,6 +3,7 @@
 
 use super::{age, human_duration, parse_timestamp, GetOptions};
 use crate::input::raw;
+use crate::model::net::Ip;
 use crate::model::Pod;
 
 pub(super) fn pod_row(pod: &Pod, options: &GetOptions) -> Vec<String> {
@@ -24,7 +25,7 @@ pub(super) fn pod_row(pod: &Pod, options: &GetOptions) -> Vec<String> {
         // The API server merges `podIP` into `podIPs`; printPod reads `podIPs[0]`. An IP
         // svcroute filled in (with a notice) stands in for the one the cluster would assign,
         // so the table agrees with `explain`.
-        let filled_in = pod.ip.map(|ip| ip.to_string());
+        let filled_in = pod.ip.map(|ip| Ip(ip).to_string());
         let pod_ip = status
             .pod_ips
             .first()

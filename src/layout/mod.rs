@@ -9,6 +9,7 @@
 pub mod motion;
 pub mod scene;
 
+use crate::model::net::{Ip, Socket};
 use crate::model::{Cluster, Endpoint};
 use crate::route::{EntryKind, Explanation, Outcome, Place};
 pub use scene::{BoxKind, BoxShape, BoxState, Label, Point, PortMark, Rect, Scene, Stop, Wire};
@@ -115,7 +116,7 @@ struct NodePlace {
 fn backend_id(endpoint: &Endpoint) -> String {
     match &endpoint.pod {
         Some(pod) => format!("pod/{pod}"),
-        None => format!("endpoint/{}:{}", endpoint.ip, endpoint.port),
+        None => format!("endpoint/{}:{}", Ip(endpoint.ip), endpoint.port),
     }
 }
 
@@ -135,7 +136,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     }
     for path in &explanation.paths {
         if let Some(target) = path.target.as_ref().filter(|target| target.pod.is_none()) {
-            let id = format!("endpoint/{}:{}", target.ip, target.port);
+            let id = format!("endpoint/{}:{}", Ip(target.ip), target.port);
             if !shares.contains_key(id.as_str()) {
                 shares.insert(id, format!("{} · {}", path.share, path.share.percent()));
             }
@@ -153,8 +154,10 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             continue;
         }
         seen.insert(id.clone(), idx);
-        let title =
-            endpoint.pod.clone().unwrap_or_else(|| format!("{}:{}", endpoint.ip, endpoint.port));
+        let title = endpoint
+            .pod
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", Ip(endpoint.ip), endpoint.port));
         let node = endpoint.node_name.clone().unwrap_or_else(|| NO_NODE.to_string());
         let backend = Backend { id, title, endpoint };
         match by_node.get_mut(&node) {
@@ -217,7 +220,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         text: format!(
             "entry {} {} · externalTrafficPolicy {}{} · internalTrafficPolicy {}{} · {}",
             explanation.entry.kind,
-            explanation.entry.address,
+            Socket(explanation.entry.address),
             policy.external_traffic_policy,
             if policy.external_overridden { " (override)" } else { "" },
             policy.internal_traffic_policy,
@@ -285,7 +288,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         let node = cluster.node(node_name);
         let mut lines = Vec::new();
         if let Some(node) = node {
-            let mut line = node.internal_ip.to_string();
+            let mut line = Ip(node.internal_ip).to_string();
             if let Some(cidr) = &node.pod_cidr {
                 line.push_str(&format!(" · pods {cidr}"));
             }
@@ -370,7 +373,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
             } else {
                 "not ready"
             };
-            let mut line = format!("{} · {}", endpoint.ip, readiness);
+            let mut line = format!("{} · {}", Ip(endpoint.ip), readiness);
             if let Some(share) = shares.get(backend.id.as_str()) {
                 line = format!("{line} · {share}");
             }
@@ -416,7 +419,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         if let Some(name) = client_pod_here {
             let pod_rect = row_rect(row);
             pod_rects.insert(format!("pod/{name}"), pod_rect);
-            let ip = explanation.client.ip.to_string();
+            let ip = Ip(explanation.client.ip).to_string();
             scene.boxes.push(BoxShape {
                 kind: BoxKind::Pod,
                 id: format!("pod/{name}"),
@@ -439,12 +442,12 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     let client_h = CLIENT_H + if alerts.contains_key("client") { ALERT_H } else { 0.0 };
     let client_rect = Rect { x: MARGIN, y: mid_y - CLIENT_H / 2.0, w: CLIENT_W, h: client_h };
     let (client_title, client_line) = match &explanation.client.client {
-        crate::route::Client::External(ip) => ("client (outside)".to_string(), ip.to_string()),
+        crate::route::Client::External(ip) => ("client (outside)".to_string(), Ip(*ip).to_string()),
         crate::route::Client::Pod { name, .. } => {
-            (format!("pod {name}"), explanation.client.ip.to_string())
+            (format!("pod {name}"), Ip(explanation.client.ip).to_string())
         }
         crate::route::Client::Node(name) => {
-            (format!("node {name}"), explanation.client.ip.to_string())
+            (format!("node {name}"), Ip(explanation.client.ip).to_string())
         }
     };
     scene.boxes.insert(
@@ -470,7 +473,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                 id: "load-balancer".to_string(),
                 rect: lb_rect,
                 title: "load balancer".to_string(),
-                lines: vec![fit_width(&explanation.entry.address.to_string(), LB_W - 16.0)],
+                lines: vec![fit_width(&Socket(explanation.entry.address).to_string(), LB_W - 16.0)],
                 alert: alerts.get("load-balancer").map(|text| fit_width(text, LB_W - 16.0)),
                 state: BoxState::Normal,
             },
@@ -573,7 +576,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                     let id = format!("pod/{name}");
                     let target = pod_rects.get(&id).copied().or_else(|| {
                         path.target.as_ref().and_then(|t| {
-                            pod_rects.get(&format!("endpoint/{}:{}", t.ip, t.port)).copied()
+                            pod_rects.get(&format!("endpoint/{}:{}", Ip(t.ip), t.port)).copied()
                         })
                     });
                     match target {

@@ -6,6 +6,7 @@
 //! not move the others) and probe upward to the next free value. Load balancer IPs are the
 //! exception: MetalLB hands out the lowest free address of its pool, in creation order.
 
+use super::net::Ip;
 use super::Cidr;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
@@ -72,7 +73,7 @@ impl ServiceIps {
     pub(crate) fn allocate(&mut self, ip: IpAddr) -> Result<(), String> {
         let (base, size) = Self::range();
         let not_in_range = || {
-            format!("the provided IP ({ip}) is not in the valid range. The range of valid IPs is {SERVICE_CIDR}")
+            format!("the provided IP ({}) is not in the valid range. The range of valid IPs is {SERVICE_CIDR}", Ip(ip))
         };
         let IpAddr::V4(v4) = ip else { return Err(not_in_range()) };
         let offset = u32::from(v4).wrapping_sub(base);

@@ -8,6 +8,7 @@
 use super::allocate::stable_hash;
 use super::build::{namespace_of, Report};
 use super::defaults::apply_endpoint_port_defaults;
+use super::net::Ip;
 use super::node::node_named;
 use super::pod::protocol;
 use super::{
@@ -262,7 +263,7 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
                     hint_zones: slice_endpoint.hint_zones.clone(),
                     hint_nodes: slice_endpoint.hint_nodes.clone(),
                 };
-                let key = format!("{ip}:{number}");
+                let key = format!("{}:{number}", Ip(ip));
                 // A non-terminating copy replaces a terminating one; otherwise the first stays.
                 match by_address.get(key.as_str()).and_then(|&idx| endpoints.get_mut(idx)) {
                     Some(Some(existing)) => {
@@ -340,7 +341,7 @@ pub(crate) fn controller_slices(
         let serving = pod.is_ready;
         let terminating = pod.is_terminating;
         let endpoint = SliceEndpoint {
-            addresses: vec![ip.to_string()],
+            addresses: vec![Ip(ip).to_string()],
             node_name: pod.node_name.clone(),
             zone: node
                 .and_then(|node| node.labels.get("topology.kubernetes.io/zone"))

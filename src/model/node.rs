@@ -4,6 +4,7 @@
 use super::allocate::{next_node_ip, next_pod_cidr};
 use super::build::Report;
 use super::field::{FieldError, Value};
+use super::net::Ip;
 use super::{names, validate, Cidr, DocId, Node, Taint};
 use crate::input::raw;
 use crate::input::span::FieldPath;
@@ -39,8 +40,13 @@ pub(crate) fn build_nodes(docs: &[(DocId, &raw::Node)], report: &mut Report<'_>)
             None => {
                 let Some(ip) = next_node_ip(node_idx, &used_ips) else { continue };
                 used_ips.insert(ip);
-                report.notice(Some(doc), "status.addresses",
-                    format!("filled in InternalIP {ip} for node {name} from kind's network 172.18.0.0/16"),
+                report.notice(
+                    Some(doc),
+                    "status.addresses",
+                    format!(
+                        "filled in InternalIP {} for node {name} from kind's network 172.18.0.0/16",
+                        Ip(ip)
+                    ),
                     "add status.addresses with `type: InternalIP` to choose the node's address",
                 );
                 ip

@@ -4,6 +4,7 @@
 
 use super::allocate::next_pod_ip;
 use super::build::{namespace_of, namespace_str, Report};
+use super::net::Ip;
 use super::node::node_named;
 use super::{names, validate, ContainerPort, DocId, Node, Pod, Protocol};
 use crate::diagnostic::quote;
@@ -166,11 +167,11 @@ pub(crate) fn build_pods(
                     if let Some((filled_ip, source)) = filled {
                         used_ips.insert(filled_ip);
                         ip = Some(filled_ip);
-                        status.pod_ip = Some(filled_ip.to_string());
-                        status.pod_ips = vec![raw::PodIp { ip: Some(filled_ip.to_string()) }];
-                        status.host_ip = Some(node.internal_ip.to_string());
+                        status.pod_ip = Some(Ip(filled_ip).to_string());
+                        status.pod_ips = vec![raw::PodIp { ip: Some(Ip(filled_ip).to_string()) }];
+                        status.host_ip = Some(Ip(node.internal_ip).to_string());
                         report.notice(Some(doc), "status.podIP",
-                            format!("filled in podIP {filled_ip} for pod {name} from {source}"),
+                            format!("filled in podIP {} for pod {name} from {source}", Ip(filled_ip)),
                             "set status.podIP to choose the pod's address",
                         );
                     }

@@ -11,6 +11,7 @@ use super::allocate::{
 use super::build::{namespace_of, Report};
 use super::defaults::{apply_service_defaults, needs_health_check, DEFAULT_AFFINITY_TIMEOUT};
 use super::field::{go_string_slice, FieldError, Value};
+use super::net::Ip;
 use super::pod::protocol;
 use super::validate::{self, is_headless};
 use super::{
@@ -331,7 +332,7 @@ fn finish(
     } else if is_headless {
         (None, "None".to_string())
     } else if let Some(ip) = claims.cluster_ip {
-        (Some(ip), ip.to_string())
+        (Some(ip), Ip(ip).to_string())
     } else {
         let Some(ip) = ips.next(&key) else {
             report.error(
@@ -343,13 +344,14 @@ fn finish(
             );
             return None;
         };
+        let ip = IpAddr::V4(ip);
         report.notice(
             Some(doc),
             "spec.clusterIP",
-            format!("filled in clusterIP {ip} from {SERVICE_CIDR}"),
+            format!("filled in clusterIP {} from {SERVICE_CIDR}", Ip(ip)),
             "set spec.clusterIP to choose the address",
         );
-        (Some(IpAddr::V4(ip)), ip.to_string())
+        (Some(ip), Ip(ip).to_string())
     };
 
     // The node port filled for each pending port number (a Service has few ports).
@@ -560,7 +562,7 @@ fn ingress(
             Some(ip) if lb_ips.claim(ip) => Some(ip),
             _ => {
                 report.warning(Some(doc), "spec.loadBalancerIP",
-                    format!("loadBalancerIP {text} is not a free address of the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}, so EXTERNAL-IP stays <pending>"),
+                    format!("loadBalancerIP {text} is not a free address of the MetalLB pool {}-{}, so EXTERNAL-IP stays <pending>", Ip(LB_POOL_FIRST.into()), Ip(LB_POOL_LAST.into())),
                     "remove loadBalancerIP and the pool picks an address, or choose a free one from the pool",
                 );
                 return Vec::new();
@@ -570,18 +572,27 @@ fn ingress(
     match ip {
         Some(ip) => {
             report.notice(
-            Some(doc),
-            "status.loadBalancer.ingress",
-                format!("filled in load balancer ingress IP {ip} from the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST}"),
+                Some(doc),
+                "status.loadBalancer.ingress",
+                format!(
+                    "filled in load balancer ingress IP {} from the MetalLB pool {}-{}",
+                    Ip(ip),
+                    Ip(LB_POOL_FIRST.into()),
+                    Ip(LB_POOL_LAST.into())
+                ),
                 "set status.loadBalancer.ingress to choose the address",
             );
             vec![LoadBalancerIngress { ip: Some(ip), hostname: None, ip_mode: IpMode::Vip }]
         }
         None => {
             report.warning(
-            Some(doc),
-            "status.loadBalancer.ingress",
-                format!("the MetalLB pool {LB_POOL_FIRST}-{LB_POOL_LAST} is used up, so EXTERNAL-IP stays <pending>"),
+                Some(doc),
+                "status.loadBalancer.ingress",
+                format!(
+                    "the MetalLB pool {}-{} is used up, so EXTERNAL-IP stays <pending>",
+                    Ip(LB_POOL_FIRST.into()),
+                    Ip(LB_POOL_LAST.into())
+                ),
                 "use fewer LoadBalancer Services, or set their status.loadBalancer.ingress",
             );
             Vec::new()

@@ -4,6 +4,7 @@
 //! The suffix is the first 16 characters of base32(sha256(servicePortName + protocol
 //! [+ "IP:port"])); SHA-256 is written out here so the core needs no crypto crate.
 
+use crate::model::net::Socket;
 use std::net::SocketAddr;
 
 const K: [u32; 64] = [
@@ -98,7 +99,7 @@ pub fn service_port_suffix(service_port_name: &str, protocol: &str) -> String {
 
 /// The `KUBE-SEP-…` chain of one endpoint (`IP:port` as Go's `net.JoinHostPort` writes it).
 pub fn endpoint_chain(service_port_name: &str, protocol: &str, endpoint: SocketAddr) -> String {
-    let text = format!("{service_port_name}{protocol}{endpoint}");
+    let text = format!("{service_port_name}{protocol}{}", Socket(endpoint));
     format!("KUBE-SEP-{}", base32_prefix(&sha256(text.as_bytes()), 16))
 }
 

@@ -5,6 +5,7 @@
 
 use super::{lookup, warn};
 use super::{Client, Entry, EntryKind, PortSelector, Query, QueryError, ResolvedClient};
+use crate::model::net::{Ip, Socket};
 use crate::model::{Cluster, IpMode, Node, Service, ServicePort, ServiceType};
 use std::net::SocketAddr;
 
@@ -315,7 +316,7 @@ pub fn resolve<'a>(cluster: &'a Cluster, query: &Query) -> Result<Resolved<'a>, 
     if address.is_ipv4() != client.ip.is_ipv4() {
         warn(&mut warnings, format_args!(
             "the client {} and the entry {} are of different IP families; svcroute shows the route as if they matched",
-            client.ip, address
+            Ip(client.ip), Socket(address)
         ));
     }
     Ok(Resolved {

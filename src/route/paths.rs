@@ -17,6 +17,7 @@ use super::{
     EntryKind, Explanation, Hop, Outcome, Packet, Path, Place, PodShare, Policy, PortInfo, Query,
     Rewrite, Share, CLIENT_PORT, MAX_PATHS,
 };
+use crate::model::net::{Ip, Socket};
 use crate::model::{Cluster, Endpoint, IpMode, Node, SessionAffinity, TrafficPolicy};
 use crate::sort::{sort_by, sorted_entry};
 use std::cmp::Ordering;
@@ -198,7 +199,7 @@ pub fn explain(
                             "the client's own node {} captures connections to the external IP {}: \
                          the packet never leaves the node",
                             client.node.clone().unwrap_or_default(),
-                            resolved.entry.address.ip()
+                            Ip(resolved.entry.address.ip())
                         ),
                     );
                 }
@@ -247,7 +248,7 @@ pub fn explain(
                     "the client's own node {} captures connections to the load balancer IP {}: \
                      the packet never leaves the node for the load balancer",
                     client.node.clone().unwrap_or_default(),
-                    resolved.entry.address.ip()
+                    Ip(resolved.entry.address.ip())
                 ),
                 );
                 arrivals.extend(at_own_node(Destination::LoadBalancerIp));
@@ -325,7 +326,7 @@ pub fn explain(
                         format!(
                             "source {} is outside loadBalancerSourceRanges: the load balancer (not kube-proxy, \
                              which writes no rules for an ipMode Proxy IP) drops it",
-                            client.ip
+                            Ip(client.ip)
                         ),
                     ));
                 } else if lb_pool.healthy.is_empty() {
@@ -459,7 +460,7 @@ pub fn explain(
             let name = endpoint
                 .pod
                 .clone()
-                .unwrap_or_else(|| SocketAddr::new(endpoint.ip, endpoint.port).to_string());
+                .unwrap_or_else(|| Socket(SocketAddr::new(endpoint.ip, endpoint.port)).to_string());
             let slot = match by_pod.get(name.as_str()) {
                 Some(&slot) => slot,
                 None => {
@@ -599,7 +600,7 @@ pub fn explain(
         warn(&mut warnings, format_args!(
             "the pod's IP {} is outside the cluster CIDR ({}), so kube-proxy's local-traffic detector \
              treats it as an outside source",
-            resolved.client.ip,
+            Ip(resolved.client.ip),
             cidr_list.join(", ")
         ));
     }

@@ -13,6 +13,7 @@ use super::endpoints::{
 use super::lookup;
 use super::nat::{apply, masquerade_address};
 use super::{Hop, Outcome, Packet, Path, Place, Rewrite, Share, Target};
+use crate::model::net::{Ip, Socket};
 use crate::model::{Cluster, Endpoint, Node, Service, ServicePort, TrafficPolicy};
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -363,8 +364,9 @@ impl<'a> Rules<'a> {
                     ranges.push(range.to_string());
                 }
                 format!(
-                    "source {src} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW-{hash} and \
+                    "source {} is outside loadBalancerSourceRanges ({}): it falls off KUBE-FW-{hash} and \
                      KUBE-PROXY-FIREWALL DROPs it (\"{spn} traffic not accepted by KUBE-FW-{hash}\"), so the client hangs",
+                    Ip(src),
                     ranges.join(", ")
                 )
             }
@@ -465,7 +467,7 @@ impl<'a> Rules<'a> {
             rewrites.push(Rewrite::Snat { to: snat });
         }
         let after = apply(arrival.packet, &rewrites);
-        let pod_place = Place::Pod(endpoint.pod.clone().unwrap_or_else(|| to.to_string()));
+        let pod_place = Place::Pod(endpoint.pod.clone().unwrap_or_else(|| Socket(to).to_string()));
         let mut hops = Vec::with_capacity(arrival.hops.len() + 2);
         hops.extend_from_slice(&arrival.hops);
         let mut texts = self.endpoint_texts.borrow_mut();
@@ -473,7 +475,7 @@ impl<'a> Rules<'a> {
             let protocol = self.port.protocol.as_str().to_ascii_lowercase();
             EndpointText {
                 chain: endpoint_chain(spn, &protocol, to),
-                to: to.to_string(),
+                to: Socket(to).to_string(),
                 node: endpoint
                     .node_name
                     .as_deref()
@@ -527,10 +529,10 @@ impl<'a> Rules<'a> {
         if is_hairpin {
             reason.push_str(&format!(
                 "; the endpoint is the client itself, so its KUBE-SEP chain marks it for hairpin masquerade to {}",
-                snat.map(|ip| ip.to_string()).unwrap_or_default()
+                snat.map(|ip| Ip(ip).to_string()).unwrap_or_default()
             ));
         } else if let Some(snat) = snat {
-            let _ = write!(reason, "; KUBE-POSTROUTING masquerades the source to {snat}");
+            let _ = write!(reason, "; KUBE-POSTROUTING masquerades the source to {}", Ip(snat));
         }
         if !endpoint.is_ready {
             reason.push_str(
