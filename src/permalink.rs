@@ -30,7 +30,7 @@
 //! `%25`, `%0A`, `%0D` and `%2D`, so any name survives.
 
 use crate::diagnostic;
-use crate::model::net::Ip;
+use crate::model::net::{parse_ip, Ip};
 use crate::model::TrafficPolicy;
 use crate::route::{EntryKind, PortSelector};
 use crate::scenario::{ClientChoice, Scenario};
@@ -317,7 +317,9 @@ fn read_field(scenario: &mut Scenario, field: &str, value: &str) -> Result<(), F
             scenario.client = if value == "external" {
                 ClientChoice::External
             } else if let Some(ip) = value.strip_prefix("ip:") {
-                ClientChoice::ExternalIp(ip.parse().map_err(|_| bad("it is not an IP address"))?)
+                ClientChoice::ExternalIp(
+                    parse_ip(ip).ok_or_else(|| bad("it is not an IP address"))?,
+                )
             } else if let Some(name) = value.strip_prefix("pod:") {
                 ClientChoice::Pod(optional(name)?.ok_or_else(|| bad("a pod name is needed"))?)
             } else if let Some(name) = value.strip_prefix("node:") {

@@ -105,7 +105,7 @@ impl Scenario {
                 "--from-node" => self.client = ClientChoice::Node(value),
                 "--client-ip" => {
                     self.client = ClientChoice::ExternalIp(
-                        value.parse().map_err(|_| format!("--client-ip needs an IP address, not `{value}`"))?,
+                        model::net::parse_ip(&value).ok_or_else(|| format!("--client-ip needs an IP address, not `{value}`"))?,
                     )
                 }
                 "--external-traffic-policy" => self.external_traffic_policy = Some(parse_policy(flag, &value)?),

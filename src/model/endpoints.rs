@@ -8,7 +8,7 @@
 use super::allocate::stable_hash;
 use super::build::{namespace_of, Report};
 use super::defaults::apply_endpoint_port_defaults;
-use super::net::Ip;
+use super::net::{parse_ip, Ip};
 use super::node::node_named;
 use super::pod::protocol;
 use super::{
@@ -19,7 +19,6 @@ use crate::input::raw;
 use crate::input::span::FieldPath;
 use crate::sort::{equal_range, sort_by, sorted_unique};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 /// The label that ties a slice to its Service; kube-proxy ignores slices without it.
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
@@ -243,9 +242,7 @@ pub(crate) fn endpoints_for_port(port: &ServicePort, slices: &[&EndpointSlice]) 
                 continue;
             }
             for slice_endpoint in &slice.endpoints {
-                let Some(ip) =
-                    slice_endpoint.addresses.first().and_then(|a| a.parse::<IpAddr>().ok())
-                else {
+                let Some(ip) = slice_endpoint.addresses.first().and_then(|a| parse_ip(a)) else {
                     continue;
                 };
                 if !ip.is_ipv4() {

@@ -222,7 +222,7 @@ pub(crate) fn is_valid_label_value(value: &str) -> Vec<String> {
 /// Parses an IP as the API server does. Go's `ParseIPSloppy` also accepts leading zeros
 /// (`010.0.0.1`); Rust does not. Not modelled: that difference.
 pub(crate) fn parse_ip(text: &str) -> Option<IpAddr> {
-    text.parse().ok()
+    super::net::parse_ip(text)
 }
 
 /// `IsValidCIDR` (after the `TrimSpace` that loadBalancerSourceRanges gets).

@@ -83,7 +83,7 @@ pub(crate) fn build_services(
             || (namespace_of(&service.metadata) == "default"
                 && service.metadata.name.as_deref() == Some("kubernetes"));
         let is_foreign = |text: &String| {
-            text.parse::<IpAddr>().is_ok_and(|ip| ip.is_ipv4() && !SERVICE_CIDR.contains(ip))
+            names::parse_ip(text).is_some_and(|ip| ip.is_ipv4() && !SERVICE_CIDR.contains(ip))
         };
         is_from_a_cluster
             && (service.spec.cluster_ip.as_ref().is_some_and(is_foreign)
