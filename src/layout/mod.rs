@@ -499,7 +499,8 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     for (path_idx, path) in explanation.paths.iter().enumerate() {
         let mut hops: Vec<Vec<Point>> = Vec::new();
         let mut cursor: Option<Point> = None;
-        let mut lane = 0.0;
+        // A count, not an f64: `%` on floats would bring libm's fmod (1.2 KB) into the page.
+        let mut lane = 0u32;
         for hop in &path.hops {
             // A packet leaves the load balancer on its far side, never across its label.
             let cursor_here = if hop.from == Place::LoadBalancer { None } else { cursor };
@@ -524,14 +525,14 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                         continue;
                     };
                     let (a, b) = (&place_a.rect, &place_b.rect);
-                    lane += 1.0;
+                    lane += 1;
                     let (col_a, col_b) = (place_a.column, place_b.column);
                     let lane_a = column_right.get(col_a).copied().unwrap_or(a.right())
                         + 12.0
-                        + 5.0 * (lane % 6.0);
+                        + 5.0 * f64::from(lane % 6);
                     let lane_b = column_right.get(col_b).copied().unwrap_or(b.right())
                         + 12.0
-                        + 5.0 * (lane % 6.0);
+                        + 5.0 * f64::from(lane % 6);
                     let ya = a.y + place_a.header - 6.0;
                     let yb = b.y + place_b.header - 6.0;
                     let mut pts = vec![
