@@ -50,9 +50,10 @@ fn probe(len: u64, start: u64, is_free: &dyn Fn(u64) -> bool) -> Option<u64> {
 /// The clusterIP pool (k8s `pkg/registry/core/service/ipallocator`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceIps {
-    /// IPv4 addresses only; a set of `IpAddr` like the other address pools, so the page
-    /// compiles one set of addresses.
-    used: BTreeSet<IpAddr>,
+    /// The claimed IPv4 addresses as numbers, sorted: not a `BTreeSet<IpAddr>` like the other
+    /// pools, because [`ServiceIps::release`] is the page's only removal from such a set, and
+    /// the tree's removal code alone cost the page 1.2 KB gzipped.
+    used: Vec<u32>,
     /// The pasted Services come from a cluster whose service range is not kind's (their
     /// cluster IPs lie outside 10.96.0.0/12): the range is unknown, so given addresses are
     /// taken as that cluster's own and only checked for clashes.
@@ -81,27 +82,36 @@ impl ServiceIps {
         if is_outside && !self.is_foreign_range {
             return Err(not_in_range());
         }
-        if !self.used.insert(IpAddr::V4(v4)) {
-            return Err("provided IP is already allocated".to_string());
+        match self.used.binary_search(&u32::from(v4)) {
+            Ok(_) => Err("provided IP is already allocated".to_string()),
+            Err(at) => {
+                self.used.insert(at, u32::from(v4));
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     pub(crate) fn release(&mut self, ip: IpAddr) {
-        self.used.remove(&ip);
+        if let IpAddr::V4(v4) = ip {
+            if let Ok(at) = self.used.binary_search(&u32::from(v4)) {
+                self.used.remove(at);
+            }
+        }
     }
 
     /// A free address chosen from the hash of `key` (`namespace/name`).
     pub(crate) fn next(&mut self, key: &str) -> Option<Ipv4Addr> {
         let (base, size) = Self::range();
         let hosts = u64::from(size - 2);
-        let address = |offset: u64| Ipv4Addr::from(base + 1 + offset as u32);
+        let address = |offset: u64| base + 1 + offset as u32;
         let offset = probe(hosts, stable_hash(key) % hosts, &|offset| {
-            !self.used.contains(&IpAddr::V4(address(offset)))
+            self.used.binary_search(&address(offset)).is_err()
         })?;
         let ip = address(offset);
-        self.used.insert(IpAddr::V4(ip));
-        Some(ip)
+        // Not found just above, so `Err` holds where it goes.
+        let at = self.used.binary_search(&ip).unwrap_or_else(|at| at);
+        self.used.insert(at, ip);
+        Some(Ipv4Addr::from(ip))
     }
 }
 
@@ -271,6 +281,40 @@ pub(crate) fn next_pod_cidr(node_idx: usize, used: &[Cidr]) -> Option<Cidr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cluster IP pool against a `BTreeSet` as the model: after a random mix of claims,
+    /// fills and releases, exactly the model's addresses are taken. The pool's sorted Vec
+    /// must stay sorted for its binary searches, and a released address must be free again.
+    #[test]
+    fn claims_fills_and_releases_agree_with_a_set() {
+        let mut pool = ServiceIps::default();
+        let mut model = BTreeSet::new();
+        let first = u32::from(Ipv4Addr::new(10, 96, 0, 1));
+        let mut state = 0x853c_49e6_748f_ea9b_u64;
+        for step in 0..4000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // A small corner of the range, so that claims and releases collide often.
+            let ip = IpAddr::V4(Ipv4Addr::from(first + (state % 64) as u32));
+            match state >> 62 {
+                0 => {
+                    pool.release(ip);
+                    model.remove(&ip);
+                }
+                1 => assert!(model.insert(IpAddr::V4(pool.next(&format!("ns/s{step}")).unwrap()))),
+                _ => assert_eq!(pool.allocate(ip).is_ok(), model.insert(ip)),
+            }
+        }
+        assert!(model.len() > 500);
+        for ip in model.clone() {
+            assert!(pool.allocate(ip).is_err(), "{ip} is taken");
+        }
+        for n in 0..64 {
+            let ip = IpAddr::V4(Ipv4Addr::from(first + n));
+            assert_eq!(pool.allocate(ip).is_ok(), model.insert(ip), "{ip}");
+        }
+    }
 
     #[test]
     fn cluster_ips_are_stable_and_avoid_used_and_reserved_addresses() {
