@@ -429,15 +429,21 @@ fn warn_about_missing_named_ports(
 ) {
     for (port_idx, port) in service.ports.iter().enumerate() {
         let TargetPort::Name(name) = &port.target_port else { continue };
-        let mut lacking: Vec<&str> = Vec::new();
+        // Joined as found: a joined `Vec<&str>` here and in kubectl's node roles compiled
+        // `[&str]::join` for these two alone (0.6 KB before wasm-opt).
+        let (mut lacking, mut any) = (String::new(), false);
         for pod in selected {
             if should_be_in_endpoints(service, pod, nodes)
                 && find_port(pod, &port.target_port, port.protocol).is_none()
             {
-                lacking.push(pod.name.as_str());
+                if any {
+                    lacking.push_str(", ");
+                }
+                lacking.push_str(&pod.name);
+                any = true;
             }
         }
-        if lacking.is_empty() {
+        if !any {
             continue;
         }
         let port_label =
@@ -448,7 +454,7 @@ fn warn_about_missing_named_ports(
             format!(
                 "no {} container port named {name} in pod {}, so it is no endpoint of port {port_label}",
                 port.protocol,
-                lacking.join(", ")
+                lacking
             ),
             &format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
         );
