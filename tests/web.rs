@@ -198,7 +198,15 @@ async fn broken_yaml_lists_the_error_and_keeps_the_last_picture_dimmed() {
         root.query_selector(".diagram.dimmed .scene svg").unwrap().is_some(),
         "last good picture not kept dimmed"
     );
+    assert_eq!(class_of(&root, ".diagram"), "diagram dimmed");
     assert!(diagram_ids(&root).iter().any(|id| id == "pod/kiada-001"));
+}
+
+/// The whole `class` attribute of the first element matching `selector`: the page writes
+/// each class list as one string, so its exact spelling is part of what the page shows.
+fn class_of(root: &Element, selector: &str) -> String {
+    let element = root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"));
+    element.get_attribute("class").unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -322,6 +330,8 @@ async fn embed_mode_shows_the_diagram_and_shares_but_no_editor() {
     );
     assert!(root.query_selector(".playback").unwrap().is_some());
     assert!(root.query_selector(".shares table").unwrap().is_some());
+    assert_eq!(class_of(&root, ".views"), "views compare");
+    assert_eq!(class_of(&root, ".diagram"), "diagram");
     root.remove();
     let hidden = svcroute::app::url::PageMode {
         embed: true,
@@ -334,6 +344,7 @@ async fn embed_mode_shows_the_diagram_and_shares_but_no_editor() {
         root.query_selector(".playback").unwrap().is_none(),
         "controls=none still shows controls"
     );
+    assert_eq!(class_of(&root, ".views"), "views");
     root.remove();
 }
 
@@ -403,6 +414,11 @@ async fn the_hop_table_shows_where_dnat_and_snat_rewrite_the_packet() {
     assert!(hops.contains("DNAT → 10.244.1.90:8080"), "{hops}");
     assert!(hops.contains("SNAT (masquerade) → 172.18.0.4"), "{hops}");
     assert!(hops.contains("The pod sees the client as 172.18.0.4"), "{hops}");
+    // The selected path is marked on the diagram, and the hops that rewrite are marked.
+    assert_eq!(class_of(&root, ".diagram"), "diagram has-selection");
+    let rewritten = root.query_selector_all(".hops tr.rewritten").unwrap();
+    assert!(rewritten.length() > 0, "no hop marked as rewritten");
+    assert_eq!(class_of(&root, ".hops tr.rewritten"), "rewritten");
     // The book's curl output, line for line.
     assert!(
         hops.contains(

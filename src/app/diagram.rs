@@ -246,11 +246,14 @@ pub fn diagram(props: DiagramProps) -> Html {
             onselect.emit(path);
         })
     };
-    let class = classes!(
-        "diagram",
-        props.dimmed.then_some("dimmed"),
-        props.selected.map(|_| "has-selection")
-    );
+    // One string, not `classes!`: the page builds no class list piece by piece, which keeps
+    // yew's `Classes::push` (and the copy-on-write of its set) out of the wasm.
+    let class = match (props.dimmed, props.selected.is_some()) {
+        (false, false) => "diagram",
+        (true, false) => "diagram dimmed",
+        (false, true) => "diagram has-selection",
+        (true, true) => "diagram dimmed has-selection",
+    };
     let selected_style = props
         .selected
         .map(|idx| {

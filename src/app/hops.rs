@@ -43,7 +43,7 @@ pub fn hops(
             .collect();
         let changed = !hop.rewrites.is_empty();
         html! {
-            <tr class={classes!(changed.then_some("rewritten"))}>
+            <tr class={changed.then_some("rewritten")}>
                 { cell(None, hop.from.to_string()) }
                 { cell(None, hop.to.to_string()) }
                 { cell(None, if changed { format!("{} → {}", Socket(hop.before.src), Socket(hop.before.dst)) } else { "".to_string() }) }

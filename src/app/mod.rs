@@ -121,7 +121,7 @@ pub fn App(props: &AppProps) -> Html {
         views.push(view_html(&state, &dispatch, view_idx, view, dimmed));
     }
     let views = html! {
-        <div class={classes!("views", shown.other.is_some().then_some("compare"))}>{ for views }</div>
+        <div class={if shown.other.is_some() { "views compare" } else { "views" }}>{ for views }</div>
     };
     let playback = playback(&state, &dispatch);
     let link_banner = state
