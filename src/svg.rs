@@ -84,15 +84,34 @@ fn style(theme: Theme) -> String {
     css
 }
 
-fn points(pts: &[Point]) -> String {
+fn points(pts: &[Point], dx: f64) -> String {
     let mut out = String::new();
     for (idx, p) in pts.iter().enumerate() {
         if idx > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{:.1},{:.1}", p.x, p.y);
+        let _ = write!(out, "{:.1},{:.1}", shift(p.x, dx), p.y);
     }
     out
+}
+
+/// `x` moved right by `dx`; unmoved (not even `+ 0.0`, which turns -0 into 0) when `dx` is 0.
+fn shift(x: f64, dx: f64) -> f64 {
+    if dx == 0.0 {
+        x
+    } else {
+        x + dx
+    }
+}
+
+/// A scene as part of a picture: moved `dx` pixels right, its paths numbered after
+/// `first_path` others. Compare mode draws its two scenes where they stand instead of
+/// copying both into one scene (a deep copy of every shape, which cost the page 1 KB).
+#[derive(Clone, Copy)]
+pub struct Placed<'a> {
+    pub scene: &'a Scene,
+    pub dx: f64,
+    pub first_path: usize,
 }
 
 /// What to put around the diagram.
@@ -109,12 +128,24 @@ pub struct Options {
 
 /// Writes `scene` as a standalone SVG document.
 pub fn write(scene: &Scene, options: &Options) -> String {
+    write_placed(&[Placed { scene, dx: 0.0, first_path: 0 }], scene.width, scene.height, options)
+}
+
+/// Writes `parts` as one standalone SVG document of the diagram size `scene_width` by
+/// `scene_height`: each kind of shape for every part in turn, labels first, as [`write`]
+/// paints one scene.
+pub fn write_placed(
+    parts: &[Placed<'_>],
+    scene_width: f64,
+    scene_height: f64,
+    options: &Options,
+) -> String {
     let caption_h =
         if options.caption.is_empty() { 0.0 } else { 12.0 + 18.0 * options.caption.len() as f64 };
     let (appendix_w, appendix_h) =
         options.appendix.as_ref().map_or((0.0, 0.0), |(_, w, h)| (*w, *h));
-    let width = scene.width.max(appendix_w + 40.0);
-    let height = scene.height + caption_h + appendix_h;
+    let width = scene_width.max(appendix_w + 40.0);
+    let height = scene_height + caption_h + appendix_h;
     let mut out = String::with_capacity(16 * 1024);
     let _ = write!(
         out,
@@ -130,88 +161,101 @@ width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
         out,
         "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"{width:.1}\" height=\"{height:.1}\"/>"
     );
-    for label in &scene.labels {
-        let class = if label.is_heading { "heading" } else { "muted" };
-        text(&mut out, class, label.at.x, label.at.y, &label.text);
-    }
-    for shape in &scene.boxes {
-        let kind = match shape.kind {
-            BoxKind::Client => "client",
-            BoxKind::LoadBalancer => "lb",
-            BoxKind::Node => "node",
-            BoxKind::Pod => "pod",
-            BoxKind::MorePods => "more",
-        };
-        let state = match shape.state {
-            BoxState::Normal => "normal",
-            BoxState::NotReady => "notready",
-            BoxState::Terminating => "terminating",
-            BoxState::OutOfPool => "outofpool",
-            BoxState::IsClient => "isclient",
-        };
-        let r = shape.rect;
-        let _ = write!(
-            out,
-            "<g class=\"box box-{kind} state-{state}\" data-id=\"{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\"/>",
-            escape(&shape.id),
-            r.x,
-            r.y,
-            r.w,
-            r.h
-        );
-        text(&mut out, "title", r.x + 10.0, r.y + 18.0, &shape.title);
-        for (idx, line) in shape.lines.iter().enumerate() {
-            text(&mut out, "muted", r.x + 10.0, r.y + 34.0 + 14.0 * idx as f64, line);
+    for &Placed { scene, dx, .. } in parts {
+        for label in &scene.labels {
+            let class = if label.is_heading { "heading" } else { "muted" };
+            text(&mut out, class, shift(label.at.x, dx), label.at.y, &label.text);
         }
-        if let Some(alert) = &shape.alert {
-            let y = r.y + 34.0 + 14.0 * shape.lines.len() as f64;
-            text(&mut out, "alert", r.x + 10.0, y, alert);
-        }
-        out.push_str("</g>");
     }
-    for wire in &scene.wires {
-        let class = if wire.is_delivered { "wire" } else { "wire blocked" };
-        let _ = write!(
-            out,
-            "<g class=\"path\" data-path=\"{}\"><title>path {} · share {}</title>",
-            wire.path_idx,
-            wire.path_idx + 1,
-            escape(&wire.share_label)
-        );
-        for hop in &wire.hops {
+    for &Placed { scene, dx, .. } in parts {
+        for shape in &scene.boxes {
+            let kind = match shape.kind {
+                BoxKind::Client => "client",
+                BoxKind::LoadBalancer => "lb",
+                BoxKind::Node => "node",
+                BoxKind::Pod => "pod",
+                BoxKind::MorePods => "more",
+            };
+            let state = match shape.state {
+                BoxState::Normal => "normal",
+                BoxState::NotReady => "notready",
+                BoxState::Terminating => "terminating",
+                BoxState::OutOfPool => "outofpool",
+                BoxState::IsClient => "isclient",
+            };
+            let mut r = shape.rect;
+            r.x = shift(r.x, dx);
             let _ = write!(
                 out,
-                "<polyline class=\"{class}\" stroke-width=\"{:.1}\" points=\"{}\"/>",
-                wire.width,
-                points(hop)
+                "<g class=\"box box-{kind} state-{state}\" data-id=\"{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\"/>",
+                escape(&shape.id),
+                r.x,
+                r.y,
+                r.w,
+                r.h
+            );
+            text(&mut out, "title", r.x + 10.0, r.y + 18.0, &shape.title);
+            for (idx, line) in shape.lines.iter().enumerate() {
+                text(&mut out, "muted", r.x + 10.0, r.y + 34.0 + 14.0 * idx as f64, line);
+            }
+            if let Some(alert) = &shape.alert {
+                let y = r.y + 34.0 + 14.0 * shape.lines.len() as f64;
+                text(&mut out, "alert", r.x + 10.0, y, alert);
+            }
+            out.push_str("</g>");
+        }
+    }
+    for &Placed { scene, dx, first_path } in parts {
+        for wire in &scene.wires {
+            let class = if wire.is_delivered { "wire" } else { "wire blocked" };
+            let path_idx = wire.path_idx + first_path;
+            let _ = write!(
+                out,
+                "<g class=\"path\" data-path=\"{}\"><title>path {} · share {}</title>",
+                path_idx,
+                path_idx + 1,
+                escape(&wire.share_label)
+            );
+            for hop in &wire.hops {
+                let _ = write!(
+                    out,
+                    "<polyline class=\"{class}\" stroke-width=\"{:.1}\" points=\"{}\"/>",
+                    wire.width,
+                    points(hop, dx)
+                );
+            }
+            out.push_str("</g>");
+        }
+    }
+    for &Placed { scene, dx, .. } in parts {
+        for port in &scene.ports {
+            let x = shift(port.at.x, dx);
+            let _ = write!(
+                out,
+                "<g class=\"port\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"12\" rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></g>",
+                x - 4.0,
+                port.at.y - 6.0,
+                shift(port.label_at.x, dx),
+                port.label_at.y,
+                escape(&port.label)
             );
         }
-        out.push_str("</g>");
     }
-    for port in &scene.ports {
-        let _ = write!(
-            out,
-            "<g class=\"port\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"12\" rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></g>",
-            port.at.x - 4.0,
-            port.at.y - 6.0,
-            port.label_at.x,
-            port.label_at.y,
-            escape(&port.label)
-        );
+    for &Placed { scene, dx, first_path } in parts {
+        for stop in &scene.stops {
+            let (x, y) = (shift(stop.at.x, dx) - 16.0, stop.at.y + 2.0);
+            let _ = write!(
+                out,
+                "<g class=\"stop\" data-path=\"{}\"><title>{}: {}</title><path d=\"M{:.1} {:.1}l10 10m0 -10l-10 10\"/></g>",
+                stop.path_idx + first_path,
+                escape(&stop.outcome),
+                escape(&stop.reason),
+                x - 5.0,
+                y - 5.0,
+            );
+        }
     }
-    for stop in &scene.stops {
-        let (x, y) = (stop.at.x - 16.0, stop.at.y + 2.0);
-        let _ = write!(
-            out,
-            "<g class=\"stop\" data-path=\"{}\"><title>{}: {}</title><path d=\"M{:.1} {:.1}l10 10m0 -10l-10 10\"/></g>",
-            stop.path_idx,
-            escape(&stop.outcome),
-            escape(&stop.reason),
-            x - 5.0,
-            y - 5.0,
-        );
-    }
-    let mut y = scene.height;
+    let mut y = scene_height;
     for line in &options.caption {
         y += 18.0;
         let _ = write!(out, "<text x=\"20\" y=\"{y:.1}\">{}</text>", escape(line));
@@ -220,7 +264,7 @@ width=\"{width:.1}\" height=\"{height:.1}\" role=\"img\" aria-label=\"{}\">",
         let _ = write!(
             out,
             "<g transform=\"translate(20 {:.1})\">{}</g>",
-            scene.height + caption_h,
+            scene_height + caption_h,
             strip_xml_declaration(appendix)
         );
     }
