@@ -7,7 +7,7 @@
 
 use super::span::Span;
 use super::split::token_len;
-use super::yaml::{Event as YamlEvent, Mark, Parser, SyntaxError};
+use super::yaml::{Event as YamlEvent, Mark, Parser, SyntaxError, UNCOUNTED};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
@@ -47,14 +47,6 @@ pub(crate) struct Scalar {
 pub(crate) enum ScalarText {
     Owned(String),
     InText { start: usize, end: usize },
-}
-
-/// Marks whose line and column are still to be counted from the index ([`Doc::locate`]).
-pub(crate) const UNCOUNTED: u32 = u32::MAX;
-
-/// A mark at byte `index` whose line and column [`Doc::locate`] counts when asked.
-pub(crate) fn uncounted(index: usize) -> Mark {
-    Mark { index, line: UNCOUNTED, column: 0 }
 }
 
 #[derive(Debug)]

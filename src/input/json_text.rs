@@ -6,9 +6,9 @@
 //! JSON: where the API wants a string, JSON's `7` is an error, as the API server says.
 //! Nesting is tracked on an explicit stack, so no input can overflow the call stack.
 
-use super::events::{uncounted, Doc, Event, LoadError, Node, Scalar, ScalarText};
+use super::events::{Doc, Event, LoadError, Node, Scalar, ScalarText};
 use super::split::MAX_DEPTH;
-use super::yaml::Mark;
+use super::yaml::{uncounted, Mark};
 
 /// One top-level value: where it is in the text, and its events.
 pub(crate) struct JsonValue<'t> {

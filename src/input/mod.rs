@@ -128,8 +128,7 @@ fn read_yaml_chunk(text: &str, chunk: Chunk, parsed: &mut Parsed) {
     parsed.chunks.push(chunk);
     if let Some(offset) = split::too_deep(chunk_text, split::MAX_DEPTH) {
         let counter = Doc::new(Vec::new(), chunk_text, chunk_line, chunk_column);
-        let span =
-            counter.mark_span(events::uncounted(offset), Some(events::uncounted(offset + 1)));
+        let span = counter.mark_span(yaml::uncounted(offset), Some(yaml::uncounted(offset + 1)));
         parsed.diagnostics.push(Diagnostic {
             severity: Severity::Error,
             span: Some(span),

@@ -674,3 +674,14 @@ fn json_escapes_are_decoded_and_columns_count_characters() {
         "Pod a\"bé🚀 1:1\nerror 2:67+1 [spec.nodeName]: invalid type: integer `7`, expected a string\n"
     );
 }
+
+#[test]
+fn a_control_character_is_an_error_at_its_own_line_and_column() {
+    let text = "kind: Pod\nmetadata: {name: p}\n---\nkind: Service\nmetadata:\n  name: a\u{7}b\n";
+    let summary = summary(text);
+    assert!(
+        summary.contains("error 6:10+") && summary.contains("control characters are not allowed"),
+        "{summary}"
+    );
+    assert!(summary.starts_with("Pod p 1:1\n"), "{summary}");
+}

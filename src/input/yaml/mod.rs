@@ -23,6 +23,16 @@ pub(crate) struct Mark {
     pub column: u32,
 }
 
+/// Marks whose line and column are still to be counted from the index
+/// ([`super::events::Doc::locate`], the input's one line and column counter).
+pub(crate) const UNCOUNTED: u32 = u32::MAX;
+
+/// A mark at byte `index` whose line and column [`super::events::Doc::locate`] counts when
+/// asked.
+pub(crate) fn uncounted(index: usize) -> Mark {
+    Mark { index, line: UNCOUNTED, column: 0 }
+}
+
 /// One parser event, with what svcroute needs of it.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Event {
@@ -560,22 +570,12 @@ fn text(bytes: Vec<u8>) -> String {
 
 /// The first character YAML does not allow in a stream (C0 and C1 controls other than tab,
 /// line feed, carriage return and NEL; U+FFFE and U+FFFF), as libyaml's reader checks it.
+/// Its mark is left uncounted: the document's counter gives its line and column.
 fn bad_character(text: &str) -> Option<SyntaxError> {
-    let mut mark = Mark::default();
-    for character in text.chars() {
-        let allowed = matches!(character, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}')
+    let (index, _) = text.char_indices().find(|&(_, character)| {
+        !(matches!(character, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}')
             || ('\u{A0}'..='\u{FFFD}').contains(&character)
-            || character >= '\u{10000}';
-        if !allowed {
-            return Some(error(None, "control characters are not allowed", mark));
-        }
-        mark.index += character.len_utf8();
-        if character == '\n' {
-            mark.line += 1;
-            mark.column = 0;
-        } else {
-            mark.column += 1;
-        }
-    }
-    None
+            || character >= '\u{10000}')
+    })?;
+    Some(error(None, "control characters are not allowed", uncounted(index)))
 }
