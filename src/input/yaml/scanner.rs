@@ -82,6 +82,42 @@ impl SimpleKey {
     }
 }
 
+/// The blanks and line breaks between two parts of a multi-line flow or plain scalar, kept
+/// until the next part (or the end) shows how they fold.
+#[derive(Default)]
+struct Gap {
+    /// A line break came: the blanks after it are indentation, not content.
+    has_break: bool,
+    /// Blanks before the first break: they stay when no break follows.
+    whitespaces: Vec<u8>,
+    leading_break: Vec<u8>,
+    trailing_breaks: Vec<u8>,
+}
+
+impl Gap {
+    /// Appends the gap to `string` as YAML folds it, and empties it: the blanks when no line
+    /// break came; else a lone line break as a space, several as all but the first (LS and
+    /// PS are kept as they are).
+    fn fold_into(&mut self, string: &mut Vec<u8>) {
+        if !self.has_break {
+            string.append(&mut self.whitespaces);
+            return;
+        }
+        self.has_break = false;
+        if self.leading_break.first() == Some(&b'\n') {
+            if self.trailing_breaks.is_empty() {
+                string.push(b' ');
+            } else {
+                string.append(&mut self.trailing_breaks);
+            }
+            self.leading_break.clear();
+        } else {
+            string.append(&mut self.leading_break);
+            string.append(&mut self.trailing_breaks);
+        }
+    }
+}
+
 pub(super) struct Scanner<'a> {
     text: &'a [u8],
     /// Where the scanner is; `mark.index` indexes `text`.
@@ -913,39 +949,14 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// Folds the line breaks and blanks between two parts of a multi-line flow scalar.
-    fn fold(string: &mut Vec<u8>, leading_break: &mut Vec<u8>, trailing_breaks: &mut Vec<u8>) {
-        if leading_break.first() == Some(&b'\n') {
-            if trailing_breaks.is_empty() {
-                string.push(b' ');
-            } else {
-                string.append(trailing_breaks);
-            }
-            leading_break.clear();
-        } else {
-            string.append(leading_break);
-            string.append(trailing_breaks);
-        }
-    }
-
-    /// The blanks and line breaks inside a multi-line flow or plain scalar: blanks before the
-    /// first break are kept in `whitespaces` (they stay if no break follows), the first break
-    /// in `leading_break`, the others in `trailing_breaks`. A plain scalar (`tab_limit`: its
-    /// indentation and start) may not indent a continuation line with a tab.
-    fn blanks(
-        &mut self,
-        leading_blanks: &mut bool,
-        whitespaces: &mut Vec<u8>,
-        leading_break: &mut Vec<u8>,
-        trailing_breaks: &mut Vec<u8>,
-        tab_limit: Option<(i64, Mark)>,
-    ) -> Res<()> {
+    /// Reads the blanks and line breaks inside a multi-line flow or plain scalar into `gap`. A
+    /// plain scalar (`tab_limit`: its indentation and start) may not indent a continuation
+    /// line with a tab.
+    fn blanks(&mut self, gap: &mut Gap, tab_limit: Option<(i64, Mark)>) -> Res<()> {
         while self.is_blank(0) || self.is_break(0) {
             if self.is_blank(0) {
                 if let Some((indent, start)) = tab_limit {
-                    if *leading_blanks
-                        && i64::from(self.mark.column) < indent
-                        && self.at(0) == b'\t'
+                    if gap.has_break && i64::from(self.mark.column) < indent && self.at(0) == b'\t'
                     {
                         return Err(self.error(
                             Some(("while scanning a plain scalar", start)),
@@ -953,17 +964,17 @@ impl<'a> Scanner<'a> {
                         ));
                     }
                 }
-                if *leading_blanks {
+                if gap.has_break {
                     self.skip();
                 } else {
-                    self.read(whitespaces);
+                    self.read(&mut gap.whitespaces);
                 }
-            } else if *leading_blanks {
-                self.read_line(trailing_breaks);
+            } else if gap.has_break {
+                self.read_line(&mut gap.trailing_breaks);
             } else {
-                whitespaces.clear();
-                self.read_line(leading_break);
-                *leading_blanks = true;
+                gap.whitespaces.clear();
+                self.read_line(&mut gap.leading_break);
+                gap.has_break = true;
             }
         }
         Ok(())
@@ -975,9 +986,7 @@ impl<'a> Scanner<'a> {
         let start = self.mark;
         self.skip();
         let mut string = Vec::new();
-        let mut leading_break = Vec::new();
-        let mut trailing_breaks = Vec::new();
-        let mut whitespaces = Vec::new();
+        let mut gap = Gap::default();
         loop {
             if self.is_document_indicator() {
                 return Err(
@@ -987,7 +996,6 @@ impl<'a> Scanner<'a> {
             if self.is_end(0) {
                 return Err(self.error(Some((CONTEXT, start)), "found unexpected end of stream"));
             }
-            let mut leading_blanks = false;
             while !self.is_blankz(0) {
                 let byte = self.at(0);
                 if single && byte == b'\'' && self.at(1) == b'\'' {
@@ -999,7 +1007,7 @@ impl<'a> Scanner<'a> {
                 } else if !single && byte == b'\\' && self.is_break(1) {
                     self.skip();
                     self.skip_line();
-                    leading_blanks = true;
+                    gap.has_break = true;
                     break;
                 } else if !single && byte == b'\\' {
                     self.scan_escape(start, &mut string)?;
@@ -1010,18 +1018,8 @@ impl<'a> Scanner<'a> {
             if self.at(0) == quote {
                 break;
             }
-            self.blanks(
-                &mut leading_blanks,
-                &mut whitespaces,
-                &mut leading_break,
-                &mut trailing_breaks,
-                None,
-            )?;
-            if leading_blanks {
-                Self::fold(&mut string, &mut leading_break, &mut trailing_breaks);
-            } else {
-                string.append(&mut whitespaces);
-            }
+            self.blanks(&mut gap, None)?;
+            gap.fold_into(&mut string);
         }
         self.skip();
         Ok(Token { value: string, ..Token::new(Kind::Scalar, start, self.mark) })
@@ -1087,10 +1085,7 @@ impl<'a> Scanner<'a> {
 
     fn scan_plain_scalar(&mut self) -> Res<Token> {
         let mut string = Vec::new();
-        let mut leading_break = Vec::new();
-        let mut trailing_breaks = Vec::new();
-        let mut whitespaces = Vec::new();
-        let mut leading_blanks = false;
+        let mut gap = Gap::default();
         let indent = self.indent + 1;
         let start = self.mark;
         let mut end = self.mark;
@@ -1110,30 +1105,19 @@ impl<'a> Scanner<'a> {
                 if byte == b':' && self.is_blankz(1) || in_flow && b",[]{}".contains(&byte) {
                     break;
                 }
-                if leading_blanks {
-                    Self::fold(&mut string, &mut leading_break, &mut trailing_breaks);
-                    leading_blanks = false;
-                } else {
-                    string.append(&mut whitespaces);
-                }
+                gap.fold_into(&mut string);
                 self.read(&mut string);
                 end = self.mark;
             }
             if !(self.is_blank(0) || self.is_break(0)) {
                 break;
             }
-            self.blanks(
-                &mut leading_blanks,
-                &mut whitespaces,
-                &mut leading_break,
-                &mut trailing_breaks,
-                Some((indent, start)),
-            )?;
+            self.blanks(&mut gap, Some((indent, start)))?;
             if !in_flow && i64::from(self.mark.column) < indent {
                 break;
             }
         }
-        if leading_blanks {
+        if gap.has_break {
             self.simple_key_allowed = true;
         }
         Ok(Token { value: string, plain: true, ..Token::new(Kind::Scalar, start, end) })
