@@ -36,6 +36,15 @@ const COLUMN_GAP: f64 = 90.0;
 pub const MAX_PODS_PER_NODE: usize = 6;
 /// Average glyph width at the 12 px font the backends use, to cut text to fit.
 const CHAR_W: f64 = 6.8;
+/// How much wider bold 12 px type (port labels) and the 15 px heading are than [`CHAR_W`].
+const BOLD: f64 = 1.1;
+const HEADING: f64 = 1.35;
+
+/// How wide `text` is drawn at `scale` times the average glyph width (1.0, [`BOLD`],
+/// [`HEADING`]): the one estimate the layout (and its tests) make of text on screen.
+fn text_width(text: &str, scale: f64) -> f64 {
+    text.chars().count() as f64 * CHAR_W * scale
+}
 
 /// A few words for a box's alert line; the full reason is in the hop table and the title.
 /// kube-proxy's rule comments are the shortest faithful summary, so they are preferred.
@@ -116,8 +125,13 @@ struct NodePlace {
 fn backend_id(endpoint: &Endpoint) -> String {
     match &endpoint.pod {
         Some(pod) => format!("pod/{pod}"),
-        None => format!("endpoint/{}:{}", Ip(endpoint.ip), endpoint.port),
+        None => endpoint_id(endpoint.ip, endpoint.port),
     }
+}
+
+/// The box id of an endpoint without a pod (a hand-written EndpointSlice's address).
+fn endpoint_id(ip: std::net::IpAddr, port: u16) -> String {
+    format!("endpoint/{}:{port}", Ip(ip))
 }
 
 /// Lays out `explanation` over `cluster`.
@@ -136,7 +150,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
     }
     for path in &explanation.paths {
         if let Some(target) = path.target.as_ref().filter(|target| target.pod.is_none()) {
-            let id = format!("endpoint/{}:{}", Ip(target.ip), target.port);
+            let id = endpoint_id(target.ip, target.port);
             if !shares.contains_key(id.as_str()) {
                 shares.insert(id, format!("{} · {}", path.share, path.share.percent()));
             }
@@ -241,9 +255,8 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         EntryKind::ExternalIp => Some(format!(":{}", explanation.port.port)),
         EntryKind::ClusterIp => None,
     };
-    // Bold type, a little wider than CHAR_W, and a gap before it.
-    let port_label_w =
-        port_label.as_ref().map_or(0.0, |l| l.chars().count() as f64 * CHAR_W * 1.1 + 8.0);
+    // Its width, and a gap before it.
+    let port_label_w = port_label.as_ref().map_or(0.0, |label| text_width(label, BOLD) + 8.0);
     let top = HEADING_H + 14.0;
 
     // Node boxes in columns.
@@ -576,9 +589,9 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
                 (_, Place::Pod(name)) => {
                     let id = format!("pod/{name}");
                     let target = pod_rects.get(&id).copied().or_else(|| {
-                        path.target.as_ref().and_then(|t| {
-                            pod_rects.get(&format!("endpoint/{}:{}", Ip(t.ip), t.port)).copied()
-                        })
+                        path.target
+                            .as_ref()
+                            .and_then(|t| pod_rects.get(&endpoint_id(t.ip, t.port)).copied())
                     });
                     match target {
                         Some(rect) => {
@@ -627,8 +640,7 @@ pub fn layout(cluster: &Cluster, explanation: &Explanation) -> Scene {
         .labels
         .iter()
         .map(|label| {
-            let char_w = if label.is_heading { CHAR_W * 1.35 } else { CHAR_W };
-            label.at.x + label.text.chars().count() as f64 * char_w
+            label.at.x + text_width(&label.text, if label.is_heading { HEADING } else { 1.0 })
         })
         .fold(0.0, f64::max);
     scene.width = right.max(640.0).max(text_right + MARGIN);

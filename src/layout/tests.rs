@@ -57,15 +57,15 @@ fn assert_no_overlap(name: &str, scene: &Scene) {
         );
     }
     for label in &scene.labels {
-        let char_w = if label.is_heading { CHAR_W * 1.35 } else { CHAR_W };
-        let right = label.at.x + label.text.chars().count() as f64 * char_w;
+        let scale = if label.is_heading { HEADING } else { 1.0 };
+        let right = label.at.x + text_width(&label.text, scale);
         assert!(right <= scene.width, "{name}: `{}` is cut at the scene's edge", label.text);
     }
     // A port's label stays on its node's title line, clear of the title, of every other box
     // and of every wire (with room for the widest stroke): wires used to cross the label
     // when it sat left of the port.
     for port in &scene.ports {
-        let text_w = port.label.chars().count() as f64 * CHAR_W * 1.1;
+        let text_w = text_width(&port.label, BOLD);
         let label = Rect {
             x: port.label_at.x - text_w - 4.0,
             y: port.label_at.y - 16.0,
@@ -75,7 +75,7 @@ fn assert_no_overlap(name: &str, scene: &Scene) {
         let node_id = format!("node/{}", port.node);
         for b in &scene.boxes {
             if b.id == node_id {
-                let title_end = b.rect.x + 10.0 + b.title.chars().count() as f64 * CHAR_W;
+                let title_end = b.rect.x + 10.0 + text_width(&b.title, 1.0);
                 assert!(title_end < label.x, "{name}: {}'s port label covers its title", port.node);
                 assert!(
                     label.x > b.rect.x && label.right() < b.rect.right(),
