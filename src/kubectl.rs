@@ -325,16 +325,7 @@ pub fn node_roles(node: &Node) -> String {
     if roles.is_empty() {
         return "<none>".to_string();
     }
-    // Joined by hand, as the model joins the pods that lack a named port: `[&str]::join`
-    // would be compiled for these two alone.
-    let mut text = String::new();
-    for (idx, role) in roles.into_iter().enumerate() {
-        if idx > 0 {
-            text.push(',');
-        }
-        text.push_str(role);
-    }
-    text
+    crate::diagnostic::join(&roles, ",")
 }
 
 // ---------------------------------------------------------------- EndpointSlice

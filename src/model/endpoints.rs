@@ -429,21 +429,15 @@ fn warn_about_missing_named_ports(
 ) {
     for (port_idx, port) in service.ports.iter().enumerate() {
         let TargetPort::Name(name) = &port.target_port else { continue };
-        // Joined as found: a joined `Vec<&str>` here and in kubectl's node roles compiled
-        // `[&str]::join` for these two alone (0.6 KB before wasm-opt).
-        let (mut lacking, mut any) = (String::new(), false);
+        let mut lacking: Vec<&str> = Vec::new();
         for pod in selected {
             if should_be_in_endpoints(service, pod, nodes)
                 && find_port(pod, &port.target_port, port.protocol).is_none()
             {
-                if any {
-                    lacking.push_str(", ");
-                }
-                lacking.push_str(&pod.name);
-                any = true;
+                lacking.push(&pod.name);
             }
         }
-        if !any {
+        if lacking.is_empty() {
             continue;
         }
         let port_label =
@@ -454,7 +448,7 @@ fn warn_about_missing_named_ports(
             format!(
                 "no {} container port named {name} in pod {}, so it is no endpoint of port {port_label}",
                 port.protocol,
-                lacking
+                crate::diagnostic::join(&lacking, ", ")
             ),
             &format!("add a container port `name: {name}` (protocol {}) to the pod, or use a port number", port.protocol),
         );
